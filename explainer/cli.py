@@ -1,0 +1,116 @@
+"""Command line: `build` (default), `check`, `serve`, `new`.
+
+Exit codes: 0 ok, 1 content or output problems (printed as `path:line: message`), 2 usage.
+Tracebacks only with --debug: editors need the location and the fix, not our call stack.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from pathlib import Path
+from typing import Sequence
+
+from .errors import BuildFailed, OutputError, display_path
+from .model import web_url
+from .pipeline import Project, assemble, build
+from .scaffold import KINDS, ScaffoldError, scaffold
+
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+
+
+def _base_url(value: str) -> str:
+    try:
+        return web_url(value)
+    except Exception as error:  # pydantic's error carries the message we want
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _common_options(parser: argparse.ArgumentParser, top_level: bool) -> None:
+    """Options every command accepts, before or after its name."""
+    default = (lambda value: value) if top_level else (lambda value: argparse.SUPPRESS)
+    parser.add_argument("--src", type=Path, default=default(Path("site_src")), help="content folder (default: site_src)")
+    parser.add_argument("--templates", type=Path, default=default(Path("templates")), help="templates folder (default: templates)")
+    parser.add_argument("--out", type=Path, default=default(Path("output")), help="output folder (default: output)")
+    parser.add_argument("--base-url", type=_base_url, default=default(None), metavar="URL", help="published address, overriding site.yaml's base_url")
+    parser.add_argument("--debug", action="store_true", default=default(False), help="show tracebacks")
+    parser.add_argument("--quiet", action="store_true", default=default(False), help="print only problems")
+
+
+def parser() -> argparse.ArgumentParser:
+    main = argparse.ArgumentParser(
+        prog="build.py",
+        description="Build the explainer site from site_src/ through templates/ into output/.",
+        epilog="Without a command, 'build' runs.",
+    )
+    _common_options(main, top_level=True)
+    commands = main.add_subparsers(dest="command", metavar="{build,check,serve,new}")
+    build_cmd = commands.add_parser("build", help="build the site into the output folder (default)", description="Build the site into the output folder, replacing it in one step.")
+    check_cmd = commands.add_parser("check", help="validate everything without writing", description="Load, validate and render the whole site in memory; write nothing.")
+    serve_cmd = commands.add_parser("serve", help="preview with live reload", description="Build into a preview folder, serve it, and rebuild and reload on every save.")
+    new_cmd = commands.add_parser("new", help="start a new item as a draft", description="Create a draft item from a title (never overwrites) and print where it is.")
+    for sub in (build_cmd, check_cmd, serve_cmd, new_cmd):
+        _common_options(sub, top_level=False)
+    serve_cmd.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
+    serve_cmd.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    serve_cmd.add_argument("--open", action="store_true", help="open the site in a browser")
+    new_cmd.add_argument("kind", choices=KINDS, help="what to create")
+    new_cmd.add_argument("title", help="its title (the id is made from it)")
+    return main
+
+
+def _say(args: argparse.Namespace, text: str) -> None:
+    if not args.quiet:
+        print(text, flush=True)
+
+
+def run(args: argparse.Namespace) -> int:
+    project = Project(src=args.src, templates=args.templates, out=args.out, base_url=args.base_url)
+    command = args.command or "build"
+    if command == "new":
+        _say(args, scaffold(args.src, args.kind, args.title))
+        return EXIT_OK
+    if command == "check":
+        result = assemble(project)
+        _say(args, f"OK: {result.rendered.pages} pages, no problems ({result.seconds:.2f} s)")
+        return EXIT_OK
+    if command == "serve":
+        from .serve import serve  # imports the web server only when needed
+
+        return serve(project, host=args.host, port=args.port, open_browser=args.open, quiet=args.quiet)
+    result = build(project)
+    drafts = f", {result.site.drafts} draft(s) skipped" if result.site.drafts else ""
+    _say(
+        args,
+        f"Built {result.rendered.pages} pages ({len(result.rendered.files)} files{drafts}) "
+        f"into {display_path(project.out.absolute())}/ in {result.seconds:.2f} s",
+    )
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return run(args)
+    except BuildFailed as failure:
+        print(failure.report(), file=sys.stderr)
+        return EXIT_CONTENT
+    except (OutputError, ScaffoldError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_CONTENT
+    except KeyboardInterrupt:
+        return 130
+    except Exception:
+        if args.debug:
+            raise
+        print(
+            "internal error: the build failed in a way it should not; run again with --debug for "
+            "the traceback, and please report it:\n  " + traceback.format_exc().strip().splitlines()[-1],
+            file=sys.stderr,
+        )
+        return EXIT_CONTENT
+
+
+if __name__ == "__main__":
+    sys.exit(main())

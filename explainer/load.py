@@ -1,0 +1,401 @@
+"""Stage 1, load: read every file of `site_src/` into records that remember where each value was.
+
+Nothing here knows what a valid event looks like (that is `validate`); this stage only turns
+bytes into mappings and keeps, for every key and list item, the line it came from, so that any
+later stage can point an editor at the exact line. YAML is read with a safe loader that keeps
+dates as text (their precision matters) and treats only true/false as booleans.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import ContentError, Location, did_you_mean, display_path
+
+# Marker characters the renderer uses inside HTML (see markup.py); content may never contain them.
+RESERVED_CHARS = re.compile("[\ue000-\ue00f]")
+
+KeyPath = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Collection:
+    """One kind of content and where it lives: a folder of Markdown files or one YAML list."""
+
+    kind: str
+    folder: str | None = None
+    list_file: str | None = None
+    label: str = ""
+
+
+COLLECTIONS: tuple[Collection, ...] = (
+    Collection("event", folder="events", label="event"),
+    Collection("actor", folder="actors", label="actor"),
+    Collection("phase", folder="phases", label="phase"),
+    Collection("sticking_point", folder="sticking_points", label="sticking point"),
+    Collection("page", folder="pages", label="page"),
+    Collection("quote", list_file="quotes.yaml", label="quote"),
+    Collection("source", list_file="sources.yaml", label="source"),
+    Collection("term", list_file="glossary.yaml", label="glossary term"),
+)
+SITE_FILE = "site.yaml"
+BY_FOLDER = {c.folder: c for c in COLLECTIONS if c.folder}
+BY_LIST_FILE = {c.list_file: c for c in COLLECTIONS if c.list_file}
+KNOWN_TOP_LEVEL = [SITE_FILE, *BY_LIST_FILE, *BY_FOLDER]
+
+
+@dataclass
+class Record:
+    """One content item as read: its mapping, its body, and the line of every key and item."""
+
+    kind: str
+    file: str  # display path, e.g. site_src/events/doha-talks.md
+    line: int  # where the item starts
+    data: dict[str, Any]
+    lines: dict[KeyPath, int] = field(default_factory=dict)
+    text_lines: dict[KeyPath, int] = field(default_factory=dict)
+    id: str | None = None  # from the file name for folder kinds; validated later
+    body: str | None = None
+    body_line: int = 0
+
+    def line_at(self, path: KeyPath) -> int:
+        """Line of the deepest part of `path` that exists (a missing key points at its parent)."""
+        for end in range(len(path), 0, -1):
+            line = self.lines.get(path[:end])
+            if line is not None:
+                return line
+        return self.line
+
+    def at(self, path: KeyPath = ()) -> Location:
+        return Location(self.file, self.line_at(path))
+
+    def text_at(self, path: KeyPath, offset: int = 0) -> Location:
+        """Location of a line inside a text value (the body when path is empty)."""
+        if not path:
+            return Location(self.file, self.body_line + offset)
+        start = self.text_lines.get(path, self.line_at(path))
+        return Location(self.file, start + offset)
+
+
+@dataclass
+class Loaded:
+    """Everything read from site_src, and every problem met while reading."""
+
+    records: list[Record] = field(default_factory=list)
+    errors: list[ContentError] = field(default_factory=list)
+
+
+class _ContentLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """Safe loader with YAML 1.2-like scalars: dates stay text, only true/false are booleans."""
+
+
+_ContentLoader.yaml_implicit_resolvers = {
+    first: [
+        (tag, regexp)
+        for tag, regexp in resolvers
+        if tag not in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool")
+    ]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_ContentLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool",
+    re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+    list("tTfF"),
+)
+
+
+class _FileProblem(Exception):
+    def __init__(self, line: int, message: str):
+        self.line, self.message = line, message
+
+
+def _yaml_message(error: yaml.MarkedYAMLError) -> str:
+    problem = error.problem or error.context or "cannot be read"
+    hint = ""
+    if "\\t" in problem or "'\\t'" in problem or "tab" in problem:
+        hint = "; indent with spaces, not tabs"
+    elif "mapping values are not allowed" in problem:
+        hint = "; put a space after each ':' and quote values that contain ': '"
+    elif "expected <block end>" in problem or "did not find expected" in problem:
+        hint = "; check the indentation and that quotes and brackets are closed"
+    elif "found undefined alias" in problem or "found character" in problem:
+        hint = "; quote values that start with '*', '&', '@', '`' or '%'"
+    elif "expected a single document" in problem:
+        hint = "; remove the extra '---' line"
+    return f"YAML syntax error: {problem}{hint}"
+
+
+def parse_yaml(text: str, first_line: int) -> tuple[Any, dict[KeyPath, int], dict[KeyPath, int]]:
+    """Parse YAML text whose first line is `first_line` of its file.
+
+    Returns the value, the line of every mapping key and list item, and the first line of every
+    block-scalar text (so a line inside a `|` text can be located). Raises _FileProblem.
+    """
+    loader = _ContentLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None, {}, {}
+        lines: dict[KeyPath, int] = {}
+        text_lines: dict[KeyPath, int] = {}
+        _index(node, (), lines, text_lines, first_line, set())
+        return loader.construct_document(node), lines, text_lines
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = first_line + (mark.line if mark else 0)
+        raise _FileProblem(line, _yaml_message(error)) from None
+    except yaml.YAMLError as error:
+        raise _FileProblem(first_line, f"YAML error: {error}") from None
+    finally:
+        loader.dispose()
+
+
+def _index(
+    node: yaml.Node,
+    path: KeyPath,
+    lines: dict[KeyPath, int],
+    text_lines: dict[KeyPath, int],
+    first_line: int,
+    seen: set[int],
+) -> None:
+    """Record lines for keys and items; reject aliases and duplicate keys, which hide mistakes."""
+    if id(node) in seen:
+        raise _FileProblem(
+            first_line + node.start_mark.line,
+            "YAML aliases ('*name') are not supported here; write the value out in full",
+        )
+    seen.add(id(node))
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node.value)
+            key_line = first_line + key_node.start_mark.line
+            if (*path, key) in lines:
+                raise _FileProblem(
+                    key_line,
+                    f"duplicate key '{key}' (first at line {lines[(*path, key)]}); keep only one",
+                )
+            lines[(*path, key)] = key_line
+            _index(value_node, (*path, key), lines, text_lines, first_line, seen)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            lines[(*path, index)] = first_line + item.start_mark.line
+            _index(item, (*path, index), lines, text_lines, first_line, seen)
+    elif isinstance(node, yaml.ScalarNode) and node.style in ("|", ">"):
+        text_lines[path] = first_line + node.start_mark.line + 1
+
+
+def decode(raw: bytes, file: str) -> str:
+    """UTF-8 text with any BOM removed and line endings made '\\n'; raises ContentError-ish."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        bad = raw[error.start : error.start + 1].hex().upper()
+        raise _FileProblem(
+            line, f"the file is not UTF-8 (byte 0x{bad} cannot be read); save it as UTF-8"
+        ) from None
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    return RESERVED_CHARS.sub("", text)
+
+
+_FENCE = "---"
+
+
+def split_front_matter(text: str, label: str) -> tuple[str, int, str, int]:
+    """Split '---\\nYAML\\n---\\nbody' into (yaml, yaml's first line, body, body's first line)."""
+    lines = text.split("\n")
+    if not text.strip():
+        raise _FileProblem(
+            1, f"the file is empty; a {label} starts with fields between two '---' lines"
+        )
+    if lines[0].rstrip() != _FENCE:
+        raise _FileProblem(
+            1,
+            f"missing front matter: a {label} file starts with a '---' line, then its fields "
+            "(key: value), then another '---' line, then the Markdown text",
+        )
+    for index in range(1, len(lines)):
+        if lines[index].rstrip() == _FENCE:
+            front = "\n".join(lines[1:index])
+            body = "\n".join(lines[index + 1 :])
+            return front, 2, body, index + 2
+    raise _FileProblem(1, "the front matter is not closed: add a '---' line after the fields")
+
+
+def load_markdown_file(path: Path, file: str, collection: Collection) -> list[Record]:
+    """One item per file: YAML front matter plus a Markdown body; the id is the file name."""
+    text = decode(path.read_bytes(), file)
+    front, front_line, body, body_line = split_front_matter(text, collection.label)
+    data, lines, text_lines = parse_yaml(front, front_line)
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise _FileProblem(
+            front_line, "the front matter must be fields (key: value lines), not a list or text"
+        )
+    return [
+        Record(
+            kind=collection.kind,
+            file=file,
+            line=1,
+            data=data,
+            lines=lines,
+            text_lines=text_lines,
+            id=path.stem,
+            body=body,
+            body_line=body_line,
+        )
+    ]
+
+
+def load_list_file(path: Path, file: str, collection: Collection) -> list[Record]:
+    """A YAML list of mappings, one item each; ids come from each item's `id` field."""
+    text = decode(path.read_bytes(), file)
+    if not text.strip():
+        raise _FileProblem(1, f"the file is empty; it should be a list of {collection.label}s")
+    data, lines, text_lines = parse_yaml(text, 1)
+    if not isinstance(data, list):
+        raise _FileProblem(
+            1, f"this file should be a list of {collection.label}s, each item starting with '- id:'"
+        )
+    records = []
+    for index, item in enumerate(data):
+        item_line = lines.get((index,), 1)
+        if not isinstance(item, dict):
+            raise _FileProblem(
+                item_line, f"each {collection.label} should be fields (id: ..., ...), not a value"
+            )
+        records.append(
+            Record(
+                kind=collection.kind,
+                file=file,
+                line=item_line,
+                data=item,
+                lines=_subpaths(lines, index),
+                text_lines=_subpaths(text_lines, index),
+                id=item.get("id") if isinstance(item.get("id"), str) else None,
+            )
+        )
+    return records
+
+
+def load_site_file(path: Path, file: str) -> list[Record]:
+    text = decode(path.read_bytes(), file)
+    if not text.strip():
+        raise _FileProblem(1, "site.yaml is empty; it needs title, description, language, base_url and as_of")
+    data, lines, text_lines = parse_yaml(text, 1)
+    if not isinstance(data, dict):
+        raise _FileProblem(1, "site.yaml must be fields (key: value lines), not a list or text")
+    return [Record("site", file, 1, data, lines, text_lines, id="site")]
+
+
+def _subpaths(lines: dict[KeyPath, int], index: int) -> dict[KeyPath, int]:
+    return {path[1:]: line for path, line in lines.items() if path and path[0] == index}
+
+
+def _is_ignored(path: Path) -> bool:
+    """Editor droppings and hidden files are not content."""
+    name = path.name
+    return name.startswith(".") or name.endswith("~") or name.startswith("#")
+
+
+def content_files(src: Path) -> tuple[list[tuple[Path, Collection | None]], list[ContentError]]:
+    """Every content file under src with its collection (None for site.yaml), sorted.
+
+    Unknown files and folders are errors (a misspelt `event/` folder would otherwise be silently
+    skipped), and so is any link that leads outside site_src.
+    """
+    found: list[tuple[Path, Collection | None]] = []
+    errors: list[ContentError] = []
+    root = src.resolve()
+
+    def outside(path: Path) -> bool:
+        if not path.resolve().is_relative_to(root):
+            errors.append(
+                ContentError(
+                    Location(display_path(path), 1),
+                    "this link points outside site_src; copy the file into site_src instead",
+                )
+            )
+            return True
+        return False
+
+    for entry in sorted(src.iterdir()):
+        if _is_ignored(entry) or outside(entry):
+            continue
+        if entry.is_dir() and entry.name in BY_FOLDER:
+            collection = BY_FOLDER[entry.name]
+            for item in sorted(entry.iterdir()):
+                if _is_ignored(item) or outside(item):
+                    continue
+                if item.is_file() and item.suffix == ".md":
+                    found.append((item, collection))
+                else:
+                    errors.append(
+                        ContentError(
+                            Location(display_path(item), 1),
+                            f"unexpected {'folder' if item.is_dir() else 'file'} in "
+                            f"{entry.name}/: each {collection.label} is one .md file",
+                        )
+                    )
+        elif entry.is_file() and entry.name in BY_LIST_FILE:
+            found.append((entry, BY_LIST_FILE[entry.name]))
+        elif entry.is_file() and entry.name == SITE_FILE:
+            found.append((entry, None))
+        else:
+            name = entry.name + ("/" if entry.is_dir() else "")
+            errors.append(
+                ContentError(
+                    Location(display_path(entry), 1),
+                    f"unknown {'folder' if entry.is_dir() else 'file'} '{name}'"
+                    f"{did_you_mean(entry.name, KNOWN_TOP_LEVEL)}; site_src holds "
+                    + ", ".join(KNOWN_TOP_LEVEL),
+                )
+            )
+    if not (src / SITE_FILE).is_file():
+        errors.append(
+            ContentError(
+                Location(display_path(src / SITE_FILE), 1),
+                "site.yaml is missing; create it with title, description, language, base_url and as_of",
+            )
+        )
+    return found, errors
+
+
+def load_file(path: Path, collection: Collection | None) -> tuple[list[Record], list[ContentError]]:
+    """Read one file; its problems come back as located errors, never as exceptions."""
+    file = display_path(path)
+    try:
+        if collection is None:
+            return load_site_file(path, file), []
+        if collection.folder:
+            return load_markdown_file(path, file, collection), []
+        return load_list_file(path, file, collection), []
+    except _FileProblem as problem:
+        return [], [ContentError(Location(file, problem.line), problem.message)]
+    except OSError as error:
+        return [], [ContentError(Location(file, 1), f"cannot read the file: {error.strerror}")]
+
+
+def load(src: Path) -> Loaded:
+    """Read all of site_src; every unreadable file is reported, the rest still loaded."""
+    loaded = Loaded()
+    if not src.is_dir():
+        loaded.errors.append(
+            ContentError(
+                Location(display_path(src), 1),
+                "the content folder does not exist; run the command where site_src/ is, or pass --src",
+            )
+        )
+        return loaded
+    files, loaded.errors = content_files(src)
+    for path, collection in files:
+        records, errors = load_file(path, collection)
+        loaded.records.extend(records)
+        loaded.errors.extend(errors)
+    return loaded

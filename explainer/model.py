@@ -1,0 +1,324 @@
+"""The content model: one strict schema per content type (pydantic does the checking).
+
+Every field an editor may write is declared here, with a description that doubles as the hint
+shown when it is missing. Unknown fields are errors, so a typo never silently drops a value.
+Cross-references are plain ids here; `resolve` checks that they point at something.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from typing import Annotated, Any, Literal, get_args
+from urllib.parse import urlsplit
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainValidator, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
+
+from .dates import PartialDate
+
+SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_LANGUAGE_RE = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
+
+
+def describe(value: Any) -> str:
+    """How a wrongly typed YAML value looks to an editor."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a set of fields"
+    return f"'{value}'"
+
+
+def slugify(text: str) -> str:
+    """Lowercase-hyphen id for a title: 'Talks resume in Cairo!' -> 'talks-resume-in-cairo'."""
+    return "-".join(re.findall(r"[a-z0-9]+", text.lower())) or "item"
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise PydanticCustomError(
+            "text_type", "expected text, found {found}; put it in quotes if it is meant as text",
+            {"found": describe(value)},
+        )
+    text = value.strip()
+    if not text:
+        raise PydanticCustomError("text_empty", "is empty; write the text or remove the field")
+    return text
+
+
+def _id(value: Any) -> str:
+    if not isinstance(value, str):
+        raise PydanticCustomError(
+            "id_type", "expected an id like 'william-burns', found {found}", {"found": describe(value)}
+        )
+    if not SLUG_RE.fullmatch(value):
+        raise PydanticCustomError(
+            "id_format",
+            "'{value}' is not a valid id: use lowercase letters, digits and single hyphens, "
+            "like '{suggestion}'",
+            {"value": value, "suggestion": slugify(value)},
+        )
+    return value
+
+
+def _date(value: Any) -> PartialDate:
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str):
+        raise PydanticCustomError(
+            "date_type", "expected a date like 2024-08-15, 2024-08 or 2024, found {found}",
+            {"found": describe(value)},
+        )
+    try:
+        return PartialDate.parse(value)
+    except ValueError as error:
+        raise PydanticCustomError("date_format", str(error)) from None
+
+
+def web_url(value: Any) -> str:
+    text = _text(value)
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in text):
+        raise PydanticCustomError(
+            "url_scheme",
+            "'{value}' is not a web address: use a full http:// or https:// URL",
+            {"value": text[:80]},
+        )
+    return text
+
+
+def _language(value: Any) -> str:
+    text = _text(value)
+    if not _LANGUAGE_RE.fullmatch(text):
+        raise PydanticCustomError(
+            "language_format", "'{value}' is not a language tag: use one like 'en' or 'en-GB'",
+            {"value": text},
+        )
+    return text
+
+
+def _unique(values: list[str]) -> list[str]:
+    seen: set[str] = set()
+    for value in values:
+        if value in seen:
+            raise PydanticCustomError(
+                "list_duplicate", "'{value}' is listed twice; list it once", {"value": value}
+            )
+        seen.add(value)
+    return values
+
+
+@dataclass(frozen=True)
+class Ref:
+    """Marks a field as holding ids of another kind; resolve checks and back-links them."""
+
+    kind: str
+
+
+class MarkdownText:
+    """Marks a field as Markdown with [@cite] and [[link]] syntax; resolve checks its ids."""
+
+
+MARKDOWN = MarkdownText()
+
+Text = Annotated[str, PlainValidator(_text)]
+Markdown = Annotated[str, PlainValidator(_text), MARKDOWN]
+Id = Annotated[str, PlainValidator(_id)]
+Date = Annotated[PartialDate, PlainValidator(_date)]
+Url = Annotated[str, PlainValidator(web_url)]
+Language = Annotated[str, PlainValidator(_language)]
+
+ActorId = Annotated[Id, Ref("actor")]
+EventId = Annotated[Id, Ref("event")]
+SourceId = Annotated[Id, Ref("source")]
+ActorIds = Annotated[list[Id], Ref("actor"), AfterValidator(_unique)]
+PhaseIds = Annotated[list[Id], Ref("phase"), AfterValidator(_unique)]
+StickingPointIds = Annotated[list[Id], Ref("sticking_point"), AfterValidator(_unique)]
+SourceIds = Annotated[list[Id], Ref("source"), AfterValidator(_unique)]
+CitedBy = Annotated[list[Id], Ref("source"), Field(min_length=1), AfterValidator(_unique)]
+
+
+class Strict(BaseModel):
+    """Base of every schema: unknown fields are errors, values are not silently coerced."""
+
+    model_config = ConfigDict(extra="forbid", hide_input_in_errors=True, frozen=True)
+
+
+class Item(Strict):
+    """Fields every Markdown-file item shares; `id` and `body` come from the file, not fields."""
+
+    id: Id
+    body: Annotated[str, MARKDOWN] = ""
+    draft: bool = Field(False, description="true keeps the item out of the site while you write it")
+
+
+class Event(Item):
+    title: Text = Field(description="a short headline, e.g. 'Talks resume in Doha'")
+    date: Date = Field(description="when it happened: YYYY, YYYY-MM or YYYY-MM-DD")
+    end_date: Date | None = Field(None, description="last day, for events over several days")
+    display_date: Text | None = None
+    location: Text | None = None
+    actors: ActorIds = []
+    phases: PhaseIds = []
+    sticking_points: StickingPointIds = []
+    sources: CitedBy = Field(description="ids from sources.yaml, at least one, e.g. [ap-2024-08-19]")
+    importance: Literal["key", "normal"] = "normal"
+
+    @field_validator("end_date")
+    @classmethod
+    def _end_not_before_start(cls, end: PartialDate | None, info: ValidationInfo) -> PartialDate | None:
+        start = info.data.get("date")
+        if end is not None and start is not None and end < start:
+            raise PydanticCustomError(
+                "date_order", "{end} is before the start date {start}; the end date comes after it",
+                {"end": end.iso(), "start": start.iso()},
+            )
+        return end
+
+
+class Actor(Item):
+    name: Text = Field(description="full name, e.g. 'William Burns'")
+    short_name: Text | None = None
+    kind: Literal["person", "organisation", "state"] = Field(description="person, organisation or state")
+    role: Text = Field(description="what they are, e.g. 'Director of the CIA'")
+    affiliation: ActorId | None = None
+    part: Literal["party", "mediator", "negotiator", "other"] = Field(
+        description="their part in the talks: party, mediator, negotiator or other"
+    )
+    sources: CitedBy = Field(description="ids from sources.yaml, at least one")
+
+
+class Provision(Strict):
+    text: Markdown = Field(description="what this part of the deal provides")
+    sources: CitedBy = Field(description="ids from sources.yaml, at least one")
+
+
+class Phase(Item):
+    number: int = Field(ge=1, le=9, description="its place in the sequence: 1, 2 or 3")
+    title: Text = Field(description="a short name for the phase")
+    duration: Text | None = None
+    summary: Markdown | None = None
+    provisions: list[Provision] = []
+    sources: SourceIds = []
+
+
+class Position(Strict):
+    actor: ActorId = Field(description="the actor holding this position")
+    stance: Markdown = Field(description="their position, in your own words")
+    sources: CitedBy = Field(description="ids from sources.yaml, at least one")
+
+
+class StickingPoint(Item):
+    title: Text = Field(description="a short name, e.g. 'The Philadelphi corridor'")
+    summary: Markdown = Field(description="one or two sentences on what is disputed")
+    phases: PhaseIds = []
+    positions: list[Position] = []
+    sources: SourceIds = []
+
+
+class Change(Strict):
+    date: Date = Field(description="when the change was made")
+    text: Markdown = Field(description="what changed")
+
+
+class Page(Item):
+    title: Text = Field(description="the page heading")
+    description: Text | None = None
+    changelog: list[Change] = []
+
+
+class Quote(Strict):
+    id: Id = Field(description="a unique id, e.g. 'blinken-best-maybe-last'")
+    speaker: ActorId = Field(description="the actor who said it")
+    date: Date = Field(description="when it was said")
+    text: Text = Field(description="the exact words, copied from the source")
+    context: Markdown | None = None
+    event: EventId | None = None
+    source: SourceId = Field(description="the id of the source that carries the quote")
+
+
+class Source(Strict):
+    id: Id = Field(description="a unique id, e.g. 'ap-2024-08-19'")
+    publisher: Text = Field(description="who published it, e.g. 'The Associated Press'")
+    title: Text = Field(description="its headline or title")
+    date: Date | None = None
+    url: Url = Field(description="the http(s) address where it can be read")
+    via: Text | None = None
+    note: Text | None = None
+
+
+class Term(Strict):
+    id: Id = Field(description="a unique id, e.g. 'philadelphi-corridor'")
+    term: Text = Field(description="the word or phrase")
+    definition: Markdown = Field(description="what it means, in your own words")
+    sources: CitedBy = Field(description="ids from sources.yaml, at least one")
+    draft: bool = Field(False, description="true keeps the term out of the site while you write it")
+
+
+class SiteConfig(Strict):
+    title: Text = Field(description="the site's name")
+    description: Text = Field(description="one sentence on what the site is")
+    language: Language = Field(description="the content's language tag, e.g. 'en'")
+    base_url: Url = Field(description="where the site will be published, e.g. https://example.org/talks/")
+    as_of: Date = Field(description="the date the content is current to, YYYY-MM-DD")
+    publisher: Text | None = None
+
+
+SCHEMAS: dict[str, type[Strict]] = {
+    "site": SiteConfig,
+    "event": Event,
+    "actor": Actor,
+    "phase": Phase,
+    "sticking_point": StickingPoint,
+    "page": Page,
+    "quote": Quote,
+    "source": Source,
+    "term": Term,
+}
+
+
+@dataclass(frozen=True)
+class FieldRole:
+    """What resolve must do with one field: check ids of `ref`, scan Markdown, or descend."""
+
+    name: str
+    ref: str | None
+    markdown: bool
+    nested: type[Strict] | None
+
+
+def _metadata(annotation: Any) -> list[Any]:
+    """Annotated metadata anywhere in a type (inside Optional and list too)."""
+    found = list(getattr(annotation, "__metadata__", ()))
+    for arg in get_args(annotation):
+        found += _metadata(arg)
+    return found
+
+
+def _nested_schema(annotation: Any) -> type[Strict] | None:
+    for arg in get_args(annotation):
+        if isinstance(arg, type) and issubclass(arg, Strict):
+            return arg
+    return None
+
+
+@cache
+def field_roles(schema: type[Strict]) -> tuple[FieldRole, ...]:
+    """The fields of a schema that hold references, Markdown or nested items (computed once)."""
+    roles = []
+    for name, info in schema.model_fields.items():
+        metadata = list(info.metadata) + _metadata(info.annotation)
+        ref = next((m.kind for m in metadata if isinstance(m, Ref)), None)
+        markdown = any(isinstance(m, MarkdownText) for m in metadata)
+        nested = _nested_schema(info.annotation)
+        if ref or markdown or nested:
+            roles.append(FieldRole(name, ref, markdown, nested))
+    return tuple(roles)

@@ -1,0 +1,170 @@
+"""Stage 4, render: every route through its jinja2 template into bytes, in memory.
+
+One Environment (autoescape on, undefined names are errors) is built per templates folder and
+reused. Markdown is rendered once per text by `markup.MarkdownRenderer`; what depends on the
+page (relative root, citation numbers, linked titles) is filled in by `finalize_page`, which
+also numbers the page's citations in reading order and writes their notes at the foot.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import jinja2
+from markupsafe import Markup, escape
+
+from . import routes
+from .dates import PartialDate, human_range
+from .errors import ContentError, Location, display_path
+from .markup import CITE_CLOSE, CITE_OPEN, ROOT, TITLE_CLOSE, TITLE_OPEN, MarkdownRenderer, citation_marker
+from .resolve import Site
+
+NOTES = "\ue005"
+_MARKERS = re.compile(
+    f"{ROOT}|{TITLE_OPEN}([a-z_]+):([^{TITLE_CLOSE}]*){TITLE_CLOSE}|{CITE_OPEN}([^{CITE_CLOSE}]*){CITE_CLOSE}"
+)
+ASSETS_DIR = "assets"
+
+
+@dataclass
+class Rendered:
+    """The whole site as bytes by output path, plus how many of them are pages."""
+
+    files: dict[str, bytes] = field(default_factory=dict)
+    pages: int = 0
+
+
+def relative_root(path: str) -> str:
+    """'timeline/x/index.html' -> '../../' : how a page reaches the site root."""
+    return "../" * path.count("/")
+
+
+def absolute_url(base_url: str, path: str = "") -> str:
+    """An address under the base URL; only for places that need one (canonical, feeds...)."""
+    return base_url.rstrip("/") + "/" + routes.pretty_url(path)
+
+
+def _template_location(error: BaseException, templates: Path) -> Location:
+    """Where in a template an error happened (jinja keeps template lines in tracebacks)."""
+    if isinstance(error, jinja2.TemplateSyntaxError) and error.filename:
+        return Location(display_path(Path(error.filename)), error.lineno)
+    where = Location(display_path(templates), 1)
+    traceback = error.__traceback__
+    while traceback is not None:
+        filename = traceback.tb_frame.f_code.co_filename
+        if filename.startswith(str(templates)):
+            where = Location(display_path(Path(filename)), traceback.tb_lineno)
+        traceback = traceback.tb_next
+    return where
+
+
+class PageRenderer:
+    """Renders a resolved site with one jinja2 environment and one Markdown renderer."""
+
+    def __init__(self, templates: Path, markdown: MarkdownRenderer | None = None):
+        self.templates = templates.resolve()
+        self.markdown = markdown or MarkdownRenderer()
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(self.templates),
+            autoescape=jinja2.select_autoescape(("html", "xml"), default_for_string=True, default=False),
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        self.env.filters.update(
+            md=self.markdown.block,
+            md_inline=self.markdown.inline,
+            cite=lambda ids: Markup(citation_marker(list(ids))) if ids else Markup(""),
+            human_date=lambda date: date.human() if isinstance(date, PartialDate) else "",
+            date_range=human_range,
+        )
+        self.env.globals.update(notes_here=Markup(NOTES), href=self._href, url=self._url, navigation=routes.NAVIGATION)
+
+    @staticmethod
+    @jinja2.pass_context
+    def _url(context: jinja2.runtime.Context, path: str) -> str:
+        return context["root"] + path
+
+    @staticmethod
+    @jinja2.pass_context
+    def _href(context: jinja2.runtime.Context, kind: str, item_id: str) -> str:
+        return context["root"] + routes.item_path(kind, item_id)
+
+    def assets(self) -> dict[str, bytes]:
+        """Static files under templates/assets, copied as they are."""
+        folder = self.templates / ASSETS_DIR
+        if not folder.is_dir():
+            return {}
+        return {
+            f"{ASSETS_DIR}/{path.relative_to(folder).as_posix()}": path.read_bytes()
+            for path in sorted(folder.rglob("*"))
+            if path.is_file() and not path.name.startswith(".")
+        }
+
+    def render(self, site: Site, base_url: str) -> tuple[Rendered, list[ContentError]]:
+        """Every route, rendered; template problems come back as located errors."""
+        rendered = Rendered(files=self.assets())
+        errors: list[ContentError] = []
+        all_routes = routes.routes(site)
+        shared = {
+            "site": site,
+            "config": site.config,
+            "base_url": base_url,
+            "routes": all_routes,
+            "title_of": site.title,
+            "absolute_url": lambda path="": absolute_url(base_url, path),
+        }
+        notes = self._template("partials/notes.html", errors)
+        for route in all_routes:
+            template = self._template(route.template, errors)
+            if template is None or notes is None:
+                continue
+            root = absolute_url(base_url) if route.absolute_links else relative_root(route.path)
+            try:
+                text = template.render(**shared, **route.context, route=route, root=root)
+                if route.path.endswith(".html"):
+                    text = finalize_page(text, root, site, notes.render)
+            except Exception as error:  # any template failure becomes a located message
+                errors.append(
+                    ContentError(_template_location(error, self.templates), f"{type(error).__name__}: {error} (rendering {route.path})")
+                )
+                continue
+            rendered.files[route.path] = text.encode("utf-8")
+            rendered.pages += route.path.endswith(".html")
+        return rendered, errors
+
+    def _template(self, name: str, errors: list[ContentError]) -> jinja2.Template | None:
+        try:
+            return self.env.get_template(name)
+        except jinja2.TemplateNotFound:
+            errors.append(ContentError(Location(display_path(self.templates / name), 1), "template is missing"))
+        except jinja2.TemplateSyntaxError as error:
+            errors.append(ContentError(_template_location(error, self.templates), f"template syntax error: {error.message}"))
+        return None
+
+
+def finalize_page(html: str, root: str, site: Site, render_notes: Callable[..., str]) -> str:
+    """Fill in what depends on the page: root paths, linked titles, numbered citations + notes."""
+    numbers: dict[str, int] = {}
+
+    def replace(match: re.Match[str]) -> str:
+        if match.group(0) == ROOT:
+            return root
+        if match.group(1):
+            return str(escape(site.title(match.group(1), match.group(2))))
+        links = []
+        for source_id in match.group(3).split(","):
+            number = numbers.setdefault(source_id, len(numbers) + 1)
+            source = site.sources[source_id]
+            label = escape(f"Source {number}: {source.publisher}")
+            links.append(f'<a href="#note-{source_id}" aria-label="{label}">{number}</a>')
+        return f'<sup class="cite">[{", ".join(links)}]</sup>'
+
+    body = _MARKERS.sub(replace, html)
+    notes = [(number, site.sources[source_id]) for source_id, number in numbers.items()]
+    return body.replace(NOTES, render_notes(notes=notes, root=root) if notes else "")
+

@@ -1,0 +1,225 @@
+"""Stage 3, resolve: check every reference, then link the site both ways, once.
+
+Which fields hold references and which hold Markdown is declared in model.py (`Ref`,
+`Markdown`), so this module walks every item generically: a reference to a missing id, in a
+field or inside Markdown (`[@source]`, `[[actor]]`), is an error at its line. While walking it
+records who refers to what, so every backlink (actor -> events, source -> citing items, ...) is
+a dictionary lookup later, never a search over all items.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any, Iterator
+
+from .errors import ContentError, did_you_mean
+from .load import COLLECTIONS, KeyPath, Record
+from .markup import XREF_KINDS, find_references
+from .model import (
+    Actor,
+    Event,
+    Page,
+    Phase,
+    Position,
+    Quote,
+    SiteConfig,
+    Source,
+    StickingPoint,
+    Strict,
+    Term,
+    field_roles,
+)
+from .routes import RESERVED_PAGE_IDS
+from .validate import Content
+
+_LABELS = {c.kind: c.label for c in COLLECTIONS}
+_FOLDERS = {c.kind: c.folder or c.list_file for c in COLLECTIONS}
+
+
+@dataclass(frozen=True)
+class Referrer:
+    """An item that refers to another, and the field where it does."""
+
+    kind: str
+    id: str
+    path: KeyPath
+
+
+@dataclass
+class Site:
+    """The linked site: items by kind in display order, and who refers to whom."""
+
+    config: SiteConfig
+    events: dict[str, Event]
+    actors: dict[str, Actor]
+    phases: dict[str, Phase]
+    sticking_points: dict[str, StickingPoint]
+    quotes: dict[str, Quote]
+    sources: dict[str, Source]
+    terms: dict[str, Term]
+    pages: dict[str, Page]
+    referrers: dict[tuple[str, str], list[Referrer]] = field(default_factory=dict)
+    drafts: int = 0
+
+    def items(self, kind: str) -> dict[str, Any]:
+        return {
+            "event": self.events,
+            "actor": self.actors,
+            "phase": self.phases,
+            "sticking_point": self.sticking_points,
+            "quote": self.quotes,
+            "source": self.sources,
+            "term": self.terms,
+            "page": self.pages,
+        }[kind]
+
+    def get(self, kind: str, item_id: str) -> Any:
+        return self.items(kind)[item_id]
+
+    def title(self, kind: str, item_id: str) -> str:
+        """How an item is named in links."""
+        item = self.get(kind, item_id)
+        if kind == "quote":
+            return f"Quote from {self.title('actor', item.speaker)}, {item.date.human()}"
+        return getattr(item, "name", None) or getattr(item, "term", None) or item.title
+
+    def referring(self, kind: str, item_id: str, owner_kind: str, field_name: str | None = None) -> list[Any]:
+        """Items of `owner_kind` that refer to (kind, item_id), once each, in display order."""
+        seen: dict[str, Any] = {}
+        for ref in self.referrers.get((kind, item_id), ()):
+            if ref.kind == owner_kind and ref.id not in seen and (field_name is None or ref.path[:1] == (field_name,)):
+                seen[ref.id] = self.get(owner_kind, ref.id)
+        return list(seen.values())
+
+    def citing(self, source_id: str) -> list[tuple[str, Any]]:
+        """Everything that cites a source, as (kind, item) pairs, once each."""
+        seen: dict[tuple[str, str], tuple[str, Any]] = {}
+        for ref in self.referrers.get(("source", source_id), ()):
+            seen.setdefault((ref.kind, ref.id), (ref.kind, self.get(ref.kind, ref.id)))
+        return list(seen.values())
+
+    def positions_of(self, actor_id: str) -> list[tuple[StickingPoint, Position]]:
+        """The stances an actor takes, with the sticking point each is on."""
+        pairs = []
+        for ref in self.referrers.get(("actor", actor_id), ()):
+            if ref.kind == "sticking_point" and ref.path[:1] == ("positions",) and ref.path[-1] == "actor":
+                point = self.sticking_points[ref.id]
+                pairs.append((point, point.positions[int(ref.path[1])]))
+        return pairs
+
+
+def _display_order(kind: str, items: dict[str, Any]) -> dict[str, Any]:
+    """The order readers see: time for events and quotes, sequence for phases, else by name."""
+    keys = {
+        "event": lambda i: (i.date, i.end_date or i.date, i.id),
+        "quote": lambda i: (i.date, i.id),
+        "phase": lambda i: (i.number, i.id),
+        "source": lambda i: (i.publisher.casefold(), i.date.iso() if i.date else "", i.id),
+        "actor": lambda i: (i.name.casefold(), i.id),
+        "term": lambda i: (i.term.casefold(), i.id),
+        "sticking_point": lambda i: (i.title.casefold(), i.id),
+        "page": lambda i: i.id,
+    }
+    return {item.id: item for item in sorted(items.values(), key=keys[kind])}
+
+
+def walk(item: Strict, path: KeyPath = ()) -> Iterator[tuple[str, KeyPath, Any]]:
+    """Yield ('ref', path, (kind, id)) and ('text', path, markdown) for every field that needs it."""
+    for role in field_roles(type(item)):
+        value = getattr(item, role.name)
+        here = (*path, role.name)
+        if role.nested:
+            for index, child in enumerate(value):
+                yield from walk(child, (*here, index))
+        elif role.ref and isinstance(value, list):
+            for index, target in enumerate(value):
+                yield "ref", (*here, index), (role.ref, target)
+        elif role.ref and value is not None:
+            yield "ref", here, (role.ref, value)
+        elif role.markdown and value:
+            yield "text", (() if role.name == "body" else here), value
+
+
+class _Resolver:
+    def __init__(self, content: Content):
+        self.content = content
+        self.errors: list[ContentError] = []
+        self.referrers: dict[tuple[str, str], list[Referrer]] = defaultdict(list)
+
+    def missing(self, kind: str, target: str) -> str:
+        """Why an id does not resolve, and what to write instead."""
+        label = _LABELS.get(kind, kind)
+        if (kind, target) in self.content.drafts:
+            draft = self.content.drafts[(kind, target)]
+            return f"{label} '{target}' is a draft ({draft.file}); publish it (remove 'draft: true') or drop this reference"
+        known = self.content.items[kind]
+        hint = did_you_mean(target, known) or f"; {label}s are listed in site_src/{_FOLDERS[kind]}"
+        return f"unknown {label} '{target}'{hint}"
+
+    def refer(self, owner: Referrer, kind: str, target: str, where: Any) -> None:
+        if target in self.content.items[kind]:
+            self.referrers[(kind, target)].append(owner)
+        elif (kind, target) not in self.content.failed:
+            self.errors.append(ContentError(where, self.missing(kind, target)))
+
+    def item(self, kind: str, item: Strict, record: Record) -> None:
+        for what, path, value in walk(item):
+            if what == "ref":
+                target_kind, target = value
+                self.refer(Referrer(kind, item.id, path), target_kind, target, record.at(path))
+                continue
+            for ref in find_references(value):
+                where = record.text_at(path, ref.line_offset)
+                if not ref.kind:
+                    choices = ", ".join(XREF_KINDS)
+                    self.errors.append(
+                        ContentError(where, f"unknown link type '{ref.written}:'{did_you_mean(ref.written, XREF_KINDS)}; use one of {choices}")
+                    )
+                else:
+                    self.refer(Referrer(kind, item.id, path), ref.kind, ref.id, where)
+
+    def checks(self, kind: str, item: Any, record: Record) -> None:
+        """Rules that involve more than one field or item."""
+        if kind == "actor" and item.affiliation == item.id:
+            self.errors.append(ContentError(record.at(("affiliation",)), "an actor cannot be affiliated with itself; name the organisation or state it belongs to"))
+        if kind == "page" and item.id in RESERVED_PAGE_IDS:
+            self.errors.append(
+                ContentError(record.at(), f"the page id '{item.id}' is taken by a section of the site; rename the file")
+            )
+
+
+def resolve(content: Content) -> tuple[Site | None, list[ContentError]]:
+    """Check references and build the linked Site (None when site.yaml itself is invalid)."""
+    resolver = _Resolver(content)
+    ordered = {kind: _display_order(kind, items) for kind, items in content.items.items()}
+    numbers: dict[int, Record] = {}
+    for kind, items in ordered.items():
+        for item in items.values():
+            record = content.origins[(kind, item.id)]
+            resolver.item(kind, item, record)
+            resolver.checks(kind, item, record)
+            if kind == "phase":
+                if item.number in numbers:
+                    first = numbers[item.number]
+                    resolver.errors.append(
+                        ContentError(record.at(("number",)), f"phase number {item.number} is already used by {first.file}; number phases 1, 2, 3...")
+                    )
+                numbers[item.number] = record
+    if content.site is None:
+        return None, resolver.errors
+    site = Site(
+        config=content.site,
+        events=ordered["event"],
+        actors=ordered["actor"],
+        phases=ordered["phase"],
+        sticking_points=ordered["sticking_point"],
+        quotes=ordered["quote"],
+        sources=ordered["source"],
+        terms=ordered["term"],
+        pages=ordered["page"],
+        referrers=dict(resolver.referrers),
+        drafts=len(content.drafts),
+    )
+    return site, resolver.errors
+

@@ -1,0 +1,247 @@
+"""Which URLs exist, and what each page is given: the one place that maps content to pages.
+
+Paths are relative to the output root and always name the file (`timeline/index.html`), so
+every link works from a sub-path and when the site is opened straight from disk; templates turn
+them into links relative to the page that holds them. The data each page needs (grouped,
+sorted, looked up) is prepared here, so templates only lay it out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from itertools import groupby
+from typing import TYPE_CHECKING, Any
+
+from .dates import PartialDate
+
+if TYPE_CHECKING:
+    from .model import Actor, Event, Position, StickingPoint
+    from .resolve import Site
+
+SECTIONS = {
+    "event": "timeline",
+    "actor": "actors",
+    "phase": "deal",
+    "sticking_point": "sticking-points",
+}
+LIST_PAGES = {"quote": "quotes", "source": "sources", "term": "glossary"}
+ANCHOR_PREFIX = {"quote": "quote-", "source": "source-", "term": "term-"}
+HOME_PAGE = "home"
+RESERVED_PAGE_IDS = frozenset(
+    {*SECTIONS.values(), *LIST_PAGES.values(), "assets", "data", "404", "index", "feed", "sitemap"}
+)
+PART_LABELS = {
+    "party": "Parties to the war",
+    "mediator": "Mediators",
+    "negotiator": "Negotiators",
+    "other": "Others",
+}
+NAVIGATION = (
+    ("Timeline", "timeline/index.html"),
+    ("Who is who", "actors/index.html"),
+    ("The deal", "deal/index.html"),
+    ("Sticking points", "sticking-points/index.html"),
+    ("Quotes", "quotes/index.html"),
+    ("Glossary", "glossary/index.html"),
+    ("Sources", "sources/index.html"),
+    ("About", "about/index.html"),
+)
+LATEST_KEY_EVENTS = 5
+
+
+def section_path(kind: str) -> str:
+    """The index page of a kind, e.g. 'timeline/index.html'."""
+    return f"{SECTIONS.get(kind) or LIST_PAGES[kind]}/index.html"
+
+
+def item_path(kind: str, item_id: str) -> str:
+    """Where an item is shown: its own page, or its entry on a list page."""
+    if kind in SECTIONS:
+        return f"{SECTIONS[kind]}/{item_id}/index.html"
+    if kind in LIST_PAGES:
+        return f"{section_path(kind)}#{ANCHOR_PREFIX[kind]}{item_id}"
+    if kind == "page":
+        return "index.html" if item_id == HOME_PAGE else f"{item_id}/index.html"
+    raise KeyError(kind)
+
+
+def pretty_url(path: str) -> str:
+    """The address a host serves a page at: 'timeline/index.html' -> 'timeline/'."""
+    return path[: -len("index.html")] if path.endswith("index.html") else path
+
+
+@dataclass(frozen=True)
+class Route:
+    """One output file: where it goes, which template renders it, and with what."""
+
+    path: str
+    template: str
+    title: str
+    context: dict[str, Any] = field(default_factory=dict)
+    description: str | None = None
+    lastmod: PartialDate | None = None
+    in_sitemap: bool = True
+    absolute_links: bool = False  # for pages served at any depth (404)
+
+    @property
+    def section(self) -> str:
+        """First path segment, for marking the current section in navigation."""
+        return self.path.split("/", 1)[0] if "/" in self.path else ""
+
+
+@dataclass(frozen=True)
+class Matrix:
+    """Positions table: one row per sticking point, one column per actor with any position."""
+
+    actors: list[Actor]
+    rows: list[tuple[StickingPoint, list[Position | None]]]
+
+
+def _by_month(events: list[Event]) -> list[tuple[str, list[Event]]]:
+    return [(month, list(group)) for month, group in groupby(events, key=lambda e: e.date.month_key())]
+
+
+def _positions_matrix(site: Site) -> Matrix:
+    actor_ids = {p.actor for point in site.sticking_points.values() for p in point.positions}
+    actors = [actor for actor in site.actors.values() if actor.id in actor_ids]
+    rows = []
+    for point in site.sticking_points.values():
+        stance = {position.actor: position for position in point.positions}
+        rows.append((point, [stance.get(actor.id) for actor in actors]))
+    return Matrix(actors, rows)
+
+
+def _event_context(site: Site, events: list[Event], index: int) -> dict[str, Any]:
+    event = events[index]
+    return {
+        "event": event,
+        "actors": [site.actors[i] for i in event.actors],
+        "phases": [site.phases[i] for i in event.phases],
+        "points": [site.sticking_points[i] for i in event.sticking_points],
+        "quotes": site.referring("event", event.id, "quote"),
+        "previous": events[index - 1] if index > 0 else None,
+        "next": events[index + 1] if index + 1 < len(events) else None,
+    }
+
+
+def _actor_context(site: Site, actor: Actor) -> dict[str, Any]:
+    return {
+        "actor": actor,
+        "affiliation": site.actors.get(actor.affiliation or ""),
+        "members": site.referring("actor", actor.id, "actor", "affiliation"),
+        "events": site.referring("actor", actor.id, "event"),
+        "quotes": site.referring("actor", actor.id, "quote"),
+        "positions": site.positions_of(actor.id),
+    }
+
+
+def routes(site: Site) -> list[Route]:
+    """Every page of the site, in a stable order."""
+    as_of = site.config.as_of
+    events = list(site.events.values())
+    key_events = [event for event in events if event.importance == "key"]
+    phases = list(site.phases.values())
+    points = list(site.sticking_points.values())
+    about = site.pages.get("about")
+    result = [
+        Route(
+            "index.html",
+            "home.html",
+            site.config.title,
+            {
+                "page": site.pages.get(HOME_PAGE),
+                "phases": phases,
+                "points": points,
+                "key_actors": [a for a in site.actors.values() if a.part in ("party", "mediator")],
+                "latest": key_events[-LATEST_KEY_EVENTS:][::-1],
+            },
+            lastmod=as_of,
+        ),
+        Route("timeline/index.html", "timeline.html", "Timeline", {"months": _by_month(events)}, lastmod=as_of),
+        Route(
+            "actors/index.html",
+            "actors.html",
+            "Who is who",
+            {
+                "groups": [
+                    (label, [a for a in site.actors.values() if a.part == part])
+                    for part, label in PART_LABELS.items()
+                    if any(a.part == part for a in site.actors.values())
+                ]
+            },
+            lastmod=as_of,
+        ),
+        Route(
+            "deal/index.html",
+            "deal.html",
+            "The deal",
+            {"phases": [(p, site.referring("phase", p.id, "sticking_point")) for p in phases]},
+            lastmod=as_of,
+        ),
+        Route(
+            "sticking-points/index.html",
+            "sticking_points.html",
+            "Sticking points",
+            {"points": points, "matrix": _positions_matrix(site)},
+            lastmod=as_of,
+        ),
+        Route("quotes/index.html", "quotes.html", "Quotes", {"quotes": list(site.quotes.values())}, lastmod=as_of),
+        Route("glossary/index.html", "glossary.html", "Glossary", {"terms": list(site.terms.values())}, lastmod=as_of),
+        Route(
+            "sources/index.html",
+            "sources.html",
+            "Sources",
+            {"sources": [(source, site.citing(source.id)) for source in site.sources.values()]},
+            lastmod=as_of,
+        ),
+    ]
+    for index, event in enumerate(events):
+        result.append(
+            Route(
+                item_path("event", event.id),
+                "event.html",
+                event.title,
+                _event_context(site, events, index),
+                lastmod=event.end_date or event.date,
+            )
+        )
+    for actor in site.actors.values():
+        result.append(
+            Route(item_path("actor", actor.id), "actor.html", actor.name, _actor_context(site, actor), lastmod=as_of)
+        )
+    for phase in phases:
+        context = {
+            "phase": phase,
+            "events": site.referring("phase", phase.id, "event"),
+            "points": site.referring("phase", phase.id, "sticking_point"),
+        }
+        result.append(Route(item_path("phase", phase.id), "phase.html", phase.title, context, lastmod=as_of))
+    for point in points:
+        context = {
+            "point": point,
+            "positions": [(site.actors[p.actor], p) for p in point.positions],
+            "phases": [site.phases[i] for i in point.phases],
+            "events": site.referring("sticking_point", point.id, "event"),
+        }
+        result.append(
+            Route(item_path("sticking_point", point.id), "sticking_point.html", point.title, context, lastmod=as_of)
+        )
+    for page in site.pages.values():
+        if page.id != HOME_PAGE:
+            result.append(
+                Route(
+                    item_path("page", page.id),
+                    "about.html" if page is about else "page.html",
+                    page.title,
+                    {"page": page},
+                    description=page.description,
+                    lastmod=as_of,
+                )
+            )
+    result += [
+        Route("404.html", "404.html", "Page not found", in_sitemap=False, absolute_links=True),
+        Route("sitemap.xml", "sitemap.xml", "Sitemap", in_sitemap=False),
+        Route("robots.txt", "robots.txt", "robots.txt", in_sitemap=False),
+        Route("feed.xml", "feed.xml", "Timeline", {"entries": events[::-1]}, in_sitemap=False),
+    ]
+    return result

@@ -1,0 +1,116 @@
+"""Stage 5, write: the new site appears all at once, or not at all.
+
+Files go into a fresh temporary folder beside the output folder; only when every file is
+written is the folder swapped in, with one atomic `renameat2(RENAME_EXCHANGE)` on Linux (two
+renames elsewhere, repaired on the next run). A failed or killed build therefore leaves the
+previous site exactly as it was, and leftovers of killed builds are removed by the next one.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import shutil
+import tempfile
+from pathlib import Path, PurePosixPath
+
+from .errors import OutputError, display_path
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+_SIGNATURE = ("index.html", "404.html")  # files every site we build has
+
+
+def _leftovers(out: Path, tag: str) -> list[Path]:
+    return sorted(out.parent.glob(f".{out.name}.{tag}-*"))
+
+
+def _pid_alive(name: str) -> bool:
+    """Temporary folders carry their builder's pid: only a dead builder's folder is stale."""
+    try:
+        pid = int(name.rsplit(".", 1)[-1].split("-")[1])
+        os.kill(pid, 0)
+    except (ValueError, IndexError, ProcessLookupError):
+        return False
+    except PermissionError:
+        return True
+    return pid != os.getpid()
+
+
+def recover(out: Path) -> None:
+    """Undo what a build killed mid-swap (non-Linux path) left, and delete stale temp folders."""
+    old = _leftovers(out, "old")
+    if not out.exists() and old:
+        old[-1].rename(out)
+    for leftover in _leftovers(out, "tmp") + _leftovers(out, "old"):
+        if leftover.exists() and not _pid_alive(leftover.name):
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+def check_target(out: Path, protected: list[Path]) -> None:
+    """Refuse an output folder that would replace editors' work."""
+    resolved = out.resolve()
+    for folder in protected:
+        folder = folder.resolve()
+        if resolved == folder or folder.is_relative_to(resolved) or resolved.is_relative_to(folder):
+            raise OutputError(
+                f"{display_path(out)}: the output folder must be outside {display_path(folder)}; "
+                "choose another --out"
+            )
+    if out.is_dir() and any(out.iterdir()) and not all((out / name).is_file() for name in _SIGNATURE):
+        raise OutputError(
+            f"{display_path(out)}: this folder exists and is not a site built by this tool, so it "
+            "will not be replaced; choose another --out or empty the folder"
+        )
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two paths (Linux renameat2); False where the system cannot."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    return result == 0
+
+
+def _safe_relative(path: str) -> PurePosixPath:
+    relative = PurePosixPath(path)
+    if relative.is_absolute() or ".." in relative.parts or not relative.parts:
+        raise OutputError(f"refusing to write outside the output folder: {path}")
+    return relative
+
+
+def write_site(files: dict[str, bytes], out: Path, protected: list[Path]) -> None:
+    """Write all files to `out`, replacing its previous content in one step."""
+    out = out.absolute()
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        check_target(out, protected)
+        recover(out)
+        temporary = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-{os.getpid()}-", dir=out.parent))
+    except OSError as error:
+        raise OutputError(f"{display_path(out)}: cannot prepare the output folder: {error.strerror}") from None
+    try:
+        umask = os.umask(0)
+        os.umask(umask)
+        temporary.chmod(0o777 & ~umask)
+        for path, data in sorted(files.items()):
+            target = temporary / _safe_relative(path)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        if not out.exists():
+            temporary.rename(out)
+        elif _exchange(temporary, out):
+            shutil.rmtree(temporary)
+        else:
+            old = out.parent / f".{out.name}.old-{os.getpid()}"
+            out.rename(old)
+            temporary.rename(out)
+            shutil.rmtree(old)
+    except OSError as error:
+        shutil.rmtree(temporary, ignore_errors=True)
+        raise OutputError(
+            f"{display_path(out)}: cannot write the site ({error.strerror}); the previous site is unchanged"
+        ) from None
