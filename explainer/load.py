@@ -114,19 +114,24 @@ class _FileProblem(Exception):
         self.line, self.message = line, message
 
 
-def _yaml_message(error: yaml.MarkedYAMLError) -> str:
+def _yaml_message(error: yaml.MarkedYAMLError, text: str) -> str:
+    """PyYAML's complaint plus the usual cause, judged from the character it stopped at."""
     problem = error.problem or error.context or "cannot be read"
-    hint = ""
-    if "\\t" in problem or "'\\t'" in problem or "tab" in problem:
+    mark = error.problem_mark
+    lines = text.split("\n")
+    at = ""
+    if mark is not None and mark.line < len(lines):
+        at = lines[mark.line][mark.column : mark.column + 1]
+    if at == "\t" or "\\t" in problem:
         hint = "; indent with spaces, not tabs"
+    elif at and at in "*&@`%!|>":
+        hint = f"; put the value in quotes, since it starts with '{at}'"
     elif "mapping values are not allowed" in problem:
         hint = "; put a space after each ':' and quote values that contain ': '"
-    elif "expected <block end>" in problem or "did not find expected" in problem:
-        hint = "; check the indentation and that quotes and brackets are closed"
-    elif "found undefined alias" in problem or "found character" in problem:
-        hint = "; quote values that start with '*', '&', '@', '`' or '%'"
     elif "expected a single document" in problem:
         hint = "; remove the extra '---' line"
+    else:
+        hint = "; check the indentation, and that quotes and brackets are closed"
     return f"YAML syntax error: {problem}{hint}"
 
 
@@ -148,7 +153,7 @@ def parse_yaml(text: str, first_line: int) -> tuple[Any, dict[KeyPath, int], dic
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = first_line + (mark.line if mark else 0)
-        raise _FileProblem(line, _yaml_message(error)) from None
+        raise _FileProblem(line, _yaml_message(error, text)) from None
     except yaml.YAMLError as error:
         raise _FileProblem(first_line, f"YAML error: {error}") from None
     finally:

@@ -110,14 +110,17 @@ class _XrefProcessor(InlineProcessor):
         return link, m.start(0), m.end(0)
 
 
-class _AlignToClass(Treeprocessor):
-    """Table alignment as a class: inline styles would need a weaker Content-Security-Policy."""
+class _PageFit(Treeprocessor):
+    """Fit a text into a page: `#` becomes h2 (the page title is the only h1), and table
+    alignment becomes a class (inline styles would need a weaker Content-Security-Policy)."""
 
     def run(self, root: etree.Element) -> None:
-        for cell in root.iter():
-            style = cell.attrib.pop("style", "")
+        for element in root.iter():
+            if element.tag == "h1":
+                element.tag = "h2"
+            style = element.attrib.pop("style", "")
             if style.startswith("text-align:"):
-                cell.set("class", "align-" + style.split(":", 1)[1].strip(" ;"))
+                element.set("class", "align-" + style.split(":", 1)[1].strip(" ;"))
 
 
 class _IdPrefix:
@@ -136,10 +139,10 @@ class _PrefixedFootnotes(FootnoteExtension):
         self.prefix = prefix
 
     def makeFootnoteId(self, id: str) -> str:  # noqa: A002 - upstream name
-        return f"{self.prefix.value}-fn-{id}"
+        return f"{self.prefix.value}-fn{self.get_separator()}{id}"
 
     def makeFootnoteRefId(self, id: str, found: bool = False) -> str:  # noqa: A002
-        return self.unique_ref(f"{self.prefix.value}-fnref-{id}", found)
+        return self.unique_ref(f"{self.prefix.value}-fnref{self.get_separator()}{id}", found)
 
 
 class _ExplainerSyntax(Extension):
@@ -148,7 +151,7 @@ class _ExplainerSyntax(Extension):
         md.inlinePatterns.deregister("html")
         md.inlinePatterns.register(_CitationProcessor(CITATION_RE.pattern, md), "citation", 186)
         md.inlinePatterns.register(_XrefProcessor(XREF_RE.pattern, md), "xref", 185)
-        md.treeprocessors.register(_AlignToClass(md), "align_to_class", 1)
+        md.treeprocessors.register(_PageFit(md), "page_fit", 1)
 
 
 class MarkdownRenderer:
@@ -162,7 +165,7 @@ class MarkdownRenderer:
                 "tables",
                 "smarty",
                 _ExplainerSyntax(),
-                TocExtension(baselevel=2, slugify=self._prefix.slugify),
+                TocExtension(slugify=self._prefix.slugify),
             ],
             output_format="html",
         )

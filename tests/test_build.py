@@ -1,0 +1,187 @@
+"""Whole builds of the real site_src: every page exists, links resolve, output is atomic."""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+from xml.etree import ElementTree
+
+from bs4 import BeautifulSoup
+
+from conftest import REPO, Project
+
+SECTIONS = ["timeline", "actors", "deal", "sticking-points", "quotes", "glossary", "sources", "about"]
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    return {
+        path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+def html_pages(folder: Path) -> list[Path]:
+    return sorted(folder.rglob("*.html"))
+
+
+def test_every_page_type_exists(built_site: Path) -> None:
+    for name in ["index.html", "404.html", "sitemap.xml", "robots.txt", "feed.xml", "assets/style.css"]:
+        assert (built_site / name).is_file(), name
+    for section in SECTIONS:
+        assert (built_site / section / "index.html").is_file(), section
+    src = REPO / "site_src"
+    for folder, section in [("events", "timeline"), ("actors", "actors"), ("phases", "deal"), ("sticking_points", "sticking-points")]:
+        for item in (src / folder).glob("*.md"):
+            if "draft: true" not in item.read_text():
+                assert (built_site / section / item.stem / "index.html").is_file(), item
+
+
+def test_pages_are_semantic(built_site: Path) -> None:
+    for page in html_pages(built_site):
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        assert soup.html["lang"] == "en", page
+        assert len(soup.find_all("h1")) == 1, page
+        assert soup.find("main", id="main") and soup.find("nav") and soup.title.string, page
+        ids = [tag["id"] for tag in soup.find_all(id=True)]
+        assert len(ids) == len(set(ids)), (page, [i for i in ids if ids.count(i) > 1])
+
+
+def test_every_internal_link_and_fragment_resolves(built_site: Path) -> None:
+    """Links are relative and point at files that exist, so the site works under any path."""
+    ids_by_page: dict[Path, set[str]] = {}
+    links: list[tuple[Path, str]] = []
+    for page in html_pages(built_site):
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        ids_by_page[page] = {tag["id"] for tag in soup.find_all(id=True)}
+        links += [(page, tag.get("href") or tag.get("src")) for tag in soup.find_all(["a", "link", "script"]) if tag.get("href") or tag.get("src")]
+    checked = 0
+    for page, href in links:
+        parts = urlsplit(href)
+        if parts.scheme or parts.netloc:
+            assert parts.scheme == "https" or page.name == "404.html" or parts.scheme == "http", href
+            continue
+        assert not href.startswith("/"), f"{page}: root-relative link {href}"
+        target = (page.parent / unquote(parts.path)).resolve() if parts.path else page
+        assert target.is_file(), f"{page.relative_to(built_site)}: broken link {href}"
+        if parts.fragment and target.suffix == ".html":
+            assert parts.fragment in ids_by_page[target], f"{page.relative_to(built_site)}: missing #{parts.fragment}"
+        checked += 1
+    assert checked > 500
+
+
+def test_every_citation_has_its_note(built_site: Path) -> None:
+    for page in html_pages(built_site):
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        notes = [li["id"] for li in soup.select("section.notes li")]
+        cited = []
+        for link in soup.select("sup.cite a"):
+            if link["href"][1:] not in cited:
+                cited.append(link["href"][1:])
+        assert cited == notes, page
+
+
+def test_sitemap_and_feed(built_site: Path) -> None:
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "a": "http://www.w3.org/2005/Atom"}
+    sitemap = ElementTree.parse(built_site / "sitemap.xml")
+    locations = [loc.text or "" for loc in sitemap.iterfind("s:url/s:loc", ns)]
+    assert "https://example.org/gaza-talks/" in locations
+    assert "https://example.org/gaza-talks/timeline/doha-round/" in locations
+    assert all(loc.startswith("https://example.org/gaza-talks/") for loc in locations)
+    feed = ElementTree.parse(built_site / "feed.xml")
+    assert len(feed.findall("a:entry", ns)) == len(list((REPO / "site_src/events").glob("*.md")))
+    assert "Sitemap: https://example.org/gaza-talks/sitemap.xml" in (built_site / "robots.txt").read_text()
+
+
+def test_404_links_are_absolute_so_they_work_at_any_depth(built_site: Path) -> None:
+    soup = BeautifulSoup((built_site / "404.html").read_text(), "html.parser")
+    for tag in soup.find_all(["a", "link"], href=True):
+        if not tag["href"].startswith("#"):
+            assert tag["href"].startswith("https://example.org/gaza-talks/"), tag
+
+
+def test_rebuilds_are_byte_identical(project: Project) -> None:
+    assert project.cli().code == 0
+    first = tree_digest(project.out)
+    assert project.cli("--out", "second").code == 0
+    assert tree_digest(project.root / "second") == first
+    assert project.cli().code == 0
+    assert tree_digest(project.out) == first
+
+
+def test_base_url_override(project: Project) -> None:
+    assert project.cli("--base-url", "https://news.example.com/talks").code == 0
+    page = (project.out / "timeline/index.html").read_text()
+    assert '<link rel="canonical" href="https://news.example.com/talks/timeline/">' in page
+    assert "../assets/style.css" in page
+
+
+def test_failed_build_leaves_the_previous_output_untouched(project: Project) -> None:
+    assert project.cli().code == 0
+    before = tree_digest(project.out)
+    project.write("events/broken.md", "---\ntitle: [unclosed\n---\n")
+    run = project.cli()
+    assert run.code == 1 and "Traceback" not in run.err
+    assert run.err.strip().endswith("1 problem found; nothing was written.")
+    assert tree_digest(project.out) == before
+    assert not list(project.root.glob(".output.*"))
+
+
+def test_template_error_is_located_and_leaves_output(project: Project) -> None:
+    assert project.cli().code == 0
+    before = tree_digest(project.out)
+    template = project.root / "templates/event.html"
+    template.write_text(template.read_text().replace("{{ event.title }}", "{{ event.titel }}", 1))
+    run = project.cli()
+    assert run.code == 1
+    assert run.errors and all(e.startswith("templates/event.html:") and "titel" in e for e in run.errors)
+    assert tree_digest(project.out) == before
+
+
+def test_killed_builds_leave_a_complete_site(project: Project) -> None:
+    """SIGKILL at random moments: output/ is always the old or the new site, never a mix."""
+    assert project.cli().code == 0
+    old = tree_digest(project.out)
+    project.write("events/new-one.md", "---\ntitle: New\ndate: 2024-08-25\nsources: [ap-2024-08-19]\n---\nNew.\n")
+    random.seed(7)
+    outcomes = set()
+    for _ in range(12):
+        process = subprocess.Popen([sys.executable, str(REPO / "build.py"), "--quiet"], cwd=project.root)
+        time.sleep(random.uniform(0.05, 0.6))
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        now = tree_digest(project.out)
+        assert now == old or "timeline/new-one/index.html" in now
+        outcomes.add(now == old)
+        if now != old:
+            project.write("events/new-one.md", f"---\ntitle: New {_}\ndate: 2024-08-25\nsources: [ap-2024-08-19]\n---\n")
+            old = now
+    assert project.cli().code == 0
+    assert not list(project.root.glob(".output.*")), "stale temporary folders were not removed"
+
+
+def test_refuses_to_replace_a_folder_it_did_not_build(project: Project) -> None:
+    keep = project.root / "precious"
+    keep.mkdir()
+    (keep / "notes.txt").write_text("mine")
+    run = project.cli("--out", "precious")
+    assert run.code == 1 and "not a site built by this tool" in run.err
+    assert (keep / "notes.txt").read_text() == "mine"
+    run = project.cli("--out", "site_src/out")
+    assert run.code == 1 and "must be outside" in run.err
+
+
+def test_drafts_are_validated_but_not_published(project: Project) -> None:
+    project.write("events/wip.md", "---\ntitle: Work in progress\ndate: 2024\nsources: [anything]\ndraft: true\n---\n")
+    run = project.cli()
+    assert run.code == 0 and "1 draft(s) skipped" in run.out
+    assert not (project.out / "timeline/wip").exists()
+    project.write("events/wip.md", "---\ntitle: Work in progress\ndate: someday\nsources: [x]\ndraft: true\n---\n")
+    assert project.cli().code == 1
+

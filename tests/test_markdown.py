@@ -1,0 +1,93 @@
+"""Markdown: the standard extensions, our citation and link syntax, and nothing unsafe."""
+
+from __future__ import annotations
+
+from bs4 import BeautifulSoup
+
+from conftest import Project
+from explainer.markup import MarkdownRenderer
+
+md = MarkdownRenderer()
+
+
+def test_footnotes_tables_smart_quotes_and_heading_anchors() -> None:
+    html = md.block(
+        '## Background\n\n"Quoted" -- text[^1].\n\n| a | b |\n|:--|--:|\n| 1 | 2 |\n\n[^1]: A note.\n', "ev"
+    )
+    soup = BeautifulSoup(html, "html.parser")
+    assert soup.h2["id"] == "ev-background"
+    assert "\u201cQuoted\u201d \u2013 text" in soup.p.get_text()
+    assert soup.find("sup", id="ev-fnref:1").a["href"] == "#ev-fn:1"
+    assert soup.find("li", id="ev-fn:1").find("a", href="#ev-fnref:1")
+    assert [cell.get("class") for cell in soup.find_all("th")] == [["align-left"], ["align-right"]]
+    assert "style" not in html
+
+
+def test_a_top_level_heading_becomes_h2() -> None:
+    assert BeautifulSoup(md.block("# Title\n", "x"), "html.parser").find("h2")
+
+
+def test_raw_html_is_shown_as_text_never_run() -> None:
+    html = md.block('<script>alert(1)</script>\n\nText <img src=x onerror="alert(1)"> <b>bold</b>\n', "x")
+    soup = BeautifulSoup(html, "html.parser")
+    assert not soup.find(["script", "img", "b"])
+    assert "<script>alert(1)</script>" in soup.get_text()
+
+
+def test_dangerous_link_schemes_are_dropped() -> None:
+    html = md.block("[a](javascript:alert(1)) [b](data:text/html,x) [c](https://example.org/) [d](../sources/index.html)", "x")
+    hrefs = [a.get("href") for a in BeautifulSoup(html, "html.parser").find_all("a")]
+    assert hrefs == [None, None, "https://example.org/", "../sources/index.html"]
+
+
+def test_inline_drops_the_paragraph() -> None:
+    assert md.inline("Some *text*") == "Some <em>text</em>"
+
+
+def test_citations_are_numbered_per_page_in_reading_order(project: Project) -> None:
+    project.write(
+        "events/cites.md",
+        "---\ntitle: Citations\ndate: 2024-08-20\nsources: [ap-2024-08-19]\n---\n"
+        "One [@tass-2024-08-15]. Two [@ap-2024-08-19; @tass-2024-08-15]. Three [@mint-2024-08-22].\n",
+    )
+    assert project.cli().code == 0
+    soup = BeautifulSoup((project.out / "timeline/cites/index.html").read_text(), "html.parser")
+    body_cites = [[a.get_text() for a in sup.find_all("a")] for sup in soup.select("main article > p sup.cite")]
+    # the facts list cites the event's own source first, so it is note 1
+    assert body_cites == [["2"], ["1", "2"], ["3"]]
+    notes = soup.select("section.notes li")
+    assert [li["id"] for li in notes] == ["note-ap-2024-08-19", "note-tass-2024-08-15", "note-mint-2024-08-22"]
+    assert notes[1].find("a")["href"] == "../../sources/index.html#source-tass-2024-08-15"
+    for sup in soup.select("sup.cite a"):
+        assert soup.find(id=sup["href"][1:]) is not None
+
+
+def test_cross_links_are_titled_from_their_target(project: Project) -> None:
+    project.write(
+        "events/links.md",
+        "---\ntitle: Links\ndate: 2024-08-20\nsources: [ap-2024-08-19]\n---\n"
+        "[[hamas]] [[event:doha-round]] [[term:netzarim-corridor]] [[phase:phase-2]] "
+        "[[sticking-point:philadelphi-corridor]] [[antony-blinken|the Secretary]]\n",
+    )
+    assert project.cli().code == 0
+    soup = BeautifulSoup((project.out / "timeline/links/index.html").read_text(), "html.parser")
+    links = [(a.get_text(), a["href"]) for a in soup.select("a.xref")]
+    assert links == [
+        ("Hamas", "../../actors/hamas/index.html"),
+        ("Mediators and Israel meet in Doha", "../../timeline/doha-round/index.html"),
+        ("Netzarim corridor", "../../glossary/index.html#term-netzarim-corridor"),
+        ("Permanent end to hostilities", "../../deal/phase-2/index.html"),
+        ("The Philadelphi corridor", "../../sticking-points/philadelphi-corridor/index.html"),
+        ("the Secretary", "../../actors/antony-blinken/index.html"),
+    ]
+
+
+def test_private_use_markers_in_content_cannot_forge_citations(project: Project) -> None:
+    project.write(
+        "events/forged.md",
+        "---\ntitle: \"Forged \ue000ap-2024-08-19\ue001\"\ndate: 2024\nsources: [ap-2024-08-19]\n---\nText \ue002 here\n",
+    )
+    assert project.cli().code == 0
+    html = (project.out / "timeline/forged/index.html").read_text()
+    assert "\ue000" not in html and "\ue002" not in html
+    assert "<h1>Forged ap-2024-08-19</h1>" in html
