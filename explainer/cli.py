@@ -9,8 +9,8 @@ from __future__ import annotations
 import argparse
 import sys
 import traceback
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from .errors import BuildFailed, OutputError, display_path
 from .model import web_url
@@ -18,6 +18,28 @@ from .pipeline import Project, assemble, build
 from .scaffold import KINDS, ScaffoldError, scaffold
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+COMMANDS = (
+    (
+        "build",
+        "build the site into the output folder (default)",
+        "Build the site into the output folder, replacing it in one step.",
+    ),
+    (
+        "check",
+        "validate everything without writing",
+        "Load, validate and render the whole site in memory; write nothing.",
+    ),
+    (
+        "serve",
+        "preview with live reload",
+        "Build into a preview folder, serve it, and rebuild and reload the browser on every save.",
+    ),
+    (
+        "new",
+        "start a new item as a draft",
+        "Create a draft item from a title (never overwrites) and print where it is.",
+    ),
+)
 
 
 def _base_url(value: str) -> str:
@@ -30,29 +52,46 @@ def _base_url(value: str) -> str:
 def _common_options(parser: argparse.ArgumentParser, top_level: bool) -> None:
     """Options every command accepts, before or after its name."""
     default = (lambda value: value) if top_level else (lambda value: argparse.SUPPRESS)
-    parser.add_argument("--src", type=Path, default=default(Path("site_src")), help="content folder (default: site_src)")
-    parser.add_argument("--templates", type=Path, default=default(Path("templates")), help="templates folder (default: templates)")
-    parser.add_argument("--out", type=Path, default=default(Path("output")), help="output folder (default: output)")
-    parser.add_argument("--base-url", type=_base_url, default=default(None), metavar="URL", help="published address, overriding site.yaml's base_url")
+    parser.add_argument(
+        "--src", type=Path, default=default(Path("site_src")), help="content folder (default: site_src)"
+    )
+    parser.add_argument(
+        "--templates",
+        type=Path,
+        default=default(Path("templates")),
+        help="templates folder (default: templates)",
+    )
+    parser.add_argument(
+        "--out", type=Path, default=default(Path("output")), help="output folder (default: output)"
+    )
+    parser.add_argument(
+        "--base-url",
+        type=_base_url,
+        default=default(None),
+        metavar="URL",
+        help="published address, overriding site.yaml's base_url",
+    )
     parser.add_argument("--debug", action="store_true", default=default(False), help="show tracebacks")
     parser.add_argument("--quiet", action="store_true", default=default(False), help="print only problems")
 
 
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(
-        prog="build.py",
         description="Build the explainer site from site_src/ through templates/ into output/.",
         epilog="Without a command, 'build' runs.",
     )
     _common_options(main, top_level=True)
     commands = main.add_subparsers(dest="command", metavar="{build,check,serve,new}")
-    build_cmd = commands.add_parser("build", help="build the site into the output folder (default)", description="Build the site into the output folder, replacing it in one step.")
-    check_cmd = commands.add_parser("check", help="validate everything without writing", description="Load, validate and render the whole site in memory; write nothing.")
-    serve_cmd = commands.add_parser("serve", help="preview with live reload", description="Build into a preview folder, serve it, and rebuild and reload on every save.")
-    new_cmd = commands.add_parser("new", help="start a new item as a draft", description="Create a draft item from a title (never overwrites) and print where it is.")
-    for sub in (build_cmd, check_cmd, serve_cmd, new_cmd):
+    subcommands = {
+        name: commands.add_parser(name, help=summary, description=description)
+        for name, summary, description in COMMANDS
+    }
+    for sub in subcommands.values():
         _common_options(sub, top_level=False)
-    serve_cmd.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
+    serve_cmd, new_cmd = subcommands["serve"], subcommands["new"]
+    serve_cmd.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)"
+    )
     serve_cmd.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
     serve_cmd.add_argument("--open", action="store_true", help="open the site in a browser")
     new_cmd.add_argument("kind", choices=KINDS, help="what to create")

@@ -24,22 +24,18 @@ class PartialDate:
     day: int = 0
 
     @classmethod
-    def parse(cls, text: str) -> "PartialDate":
+    def parse(cls, text: str) -> PartialDate:
         """Parse YYYY, YYYY-MM or YYYY-MM-DD; raise ValueError with a message for editors."""
         match = _DATE_RE.fullmatch(text.strip())
         if not match:
-            raise ValueError(
-                f"'{text}' is not a date: write YYYY, YYYY-MM or YYYY-MM-DD, e.g. 2024-08-15"
-            )
+            raise ValueError(f"'{text}' is not a date: write YYYY, YYYY-MM or YYYY-MM-DD, e.g. 2024-08-15")
         year, month, day = (int(part) if part else 0 for part in match.groups())
         if match.group(2) and not 1 <= month <= 12:
             raise ValueError(f"'{text}' has month {month:02d}: months run from 01 to 12")
         if match.group(3):
             last = calendar.monthrange(year, month)[1]
             if not 1 <= day <= last:
-                raise ValueError(
-                    f"'{text}' has day {day:02d}: {MONTHS[month]} {year} has days 01 to {last}"
-                )
+                raise ValueError(f"'{text}' has day {day:02d}: {MONTHS[month]} {year} has days 01 to {last}")
         return cls(year, month, day)
 
     @property

@@ -215,9 +215,7 @@ def split_front_matter(text: str, label: str) -> tuple[str, int, str, int]:
     """Split '---\\nYAML\\n---\\nbody' into (yaml, yaml's first line, body, body's first line)."""
     lines = text.split("\n")
     if not text.strip():
-        raise _FileProblem(
-            1, f"the file is empty; a {label} starts with fields between two '---' lines"
-        )
+        raise _FileProblem(1, f"the file is empty; a {label} starts with fields between two '---' lines")
     if lines[0].rstrip() != _FENCE:
         raise _FileProblem(
             1,

@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as etree
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 
 import markdown
 import nh3
@@ -138,10 +138,10 @@ class _PrefixedFootnotes(FootnoteExtension):
         super().__init__()
         self.prefix = prefix
 
-    def makeFootnoteId(self, id: str) -> str:  # noqa: A002 - upstream name
+    def makeFootnoteId(self, id: str) -> str:
         return f"{self.prefix.value}-fn{self.get_separator()}{id}"
 
-    def makeFootnoteRefId(self, id: str, found: bool = False) -> str:  # noqa: A002
+    def makeFootnoteRefId(self, id: str, found: bool = False) -> str:
         return self.unique_ref(f"{self.prefix.value}-fnref{self.get_separator()}{id}", found)
 
 

@@ -13,7 +13,15 @@ from functools import cache
 from typing import Annotated, Any, Literal, get_args
 from urllib.parse import urlsplit
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainValidator, ValidationInfo, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainValidator,
+    ValidationInfo,
+    field_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from .dates import PartialDate
@@ -45,7 +53,8 @@ def slugify(text: str) -> str:
 def _text(value: Any) -> str:
     if not isinstance(value, str):
         raise PydanticCustomError(
-            "text_type", "expected text, found {found}; put it in quotes if it is meant as text",
+            "text_type",
+            "expected text, found {found}; put it in quotes if it is meant as text",
             {"found": describe(value)},
         )
     text = value.strip()
@@ -74,7 +83,8 @@ def _date(value: Any) -> PartialDate:
         value = str(value)
     if not isinstance(value, str):
         raise PydanticCustomError(
-            "date_type", "expected a date like 2024-08-15, 2024-08 or 2024, found {found}",
+            "date_type",
+            "expected a date like 2024-08-15, 2024-08 or 2024, found {found}",
             {"found": describe(value)},
         )
     try:
@@ -99,7 +109,8 @@ def _language(value: Any) -> str:
     text = _text(value)
     if not _LANGUAGE_RE.fullmatch(text):
         raise PydanticCustomError(
-            "language_format", "'{value}' is not a language tag: use one like 'en' or 'en-GB'",
+            "language_format",
+            "'{value}' is not a language tag: use one like 'en' or 'en-GB'",
             {"value": text},
         )
     return text
@@ -178,7 +189,8 @@ class Event(Item):
         start = info.data.get("date")
         if end is not None and start is not None and end < start:
             raise PydanticCustomError(
-                "date_order", "{end} is before the start date {start}; the end date comes after it",
+                "date_order",
+                "{end} is before the start date {start}; the end date comes after it",
                 {"end": end.iso(), "start": start.iso()},
             )
         return end

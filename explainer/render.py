@@ -9,9 +9,9 @@ also numbers the page's citations in reading order and writes their notes at the
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import jinja2
 from markupsafe import Markup, escape
@@ -82,7 +82,9 @@ class PageRenderer:
             human_date=lambda date: date.human() if isinstance(date, PartialDate) else "",
             date_range=human_range,
         )
-        self.env.globals.update(notes_here=Markup(NOTES), href=self._href, url=self._url, navigation=routes.NAVIGATION)
+        self.env.globals.update(
+            notes_here=Markup(NOTES), href=self._href, url=self._url, navigation=routes.NAVIGATION
+        )
 
     @staticmethod
     @jinja2.pass_context
@@ -130,7 +132,10 @@ class PageRenderer:
                     text = finalize_page(text, root, site, notes.render)
             except Exception as error:  # any template failure becomes a located message
                 errors.append(
-                    ContentError(_template_location(error, self.templates), f"{type(error).__name__}: {error} (rendering {route.path})")
+                    ContentError(
+                        _template_location(error, self.templates),
+                        f"{type(error).__name__}: {error} (rendering {route.path})",
+                    )
                 )
                 continue
             rendered.files[route.path] = text.encode("utf-8")
@@ -141,9 +146,15 @@ class PageRenderer:
         try:
             return self.env.get_template(name)
         except jinja2.TemplateNotFound:
-            errors.append(ContentError(Location(display_path(self.templates / name), 1), "template is missing"))
+            errors.append(
+                ContentError(Location(display_path(self.templates / name), 1), "template is missing")
+            )
         except jinja2.TemplateSyntaxError as error:
-            errors.append(ContentError(_template_location(error, self.templates), f"template syntax error: {error.message}"))
+            errors.append(
+                ContentError(
+                    _template_location(error, self.templates), f"template syntax error: {error.message}"
+                )
+            )
         return None
 
 
@@ -167,4 +178,3 @@ def finalize_page(html: str, root: str, site: Site, render_notes: Callable[..., 
     body = _MARKERS.sub(replace, html)
     notes = [(number, site.sources[source_id]) for source_id, number in numbers.items()]
     return body.replace(NOTES, render_notes(notes=notes, root=root) if notes else "")
-

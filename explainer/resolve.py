@@ -10,8 +10,9 @@ a dictionary lookup later, never a search over all items.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any
 
 from .errors import ContentError, did_you_mean
 from .load import COLLECTIONS, KeyPath, Record
@@ -62,8 +63,8 @@ class Site:
     referrers: dict[tuple[str, str], list[Referrer]] = field(default_factory=dict)
     drafts: int = 0
 
-    def items(self, kind: str) -> dict[str, Any]:
-        return {
+    def __post_init__(self) -> None:
+        self.by_kind: dict[str, dict[str, Any]] = {
             "event": self.events,
             "actor": self.actors,
             "phase": self.phases,
@@ -72,10 +73,10 @@ class Site:
             "source": self.sources,
             "term": self.terms,
             "page": self.pages,
-        }[kind]
+        }
 
     def get(self, kind: str, item_id: str) -> Any:
-        return self.items(kind)[item_id]
+        return self.by_kind[kind][item_id]
 
     def title(self, kind: str, item_id: str) -> str:
         """How an item is named in links."""
@@ -88,7 +89,11 @@ class Site:
         """Items of `owner_kind` that refer to (kind, item_id), once each, in display order."""
         seen: dict[str, Any] = {}
         for ref in self.referrers.get((kind, item_id), ()):
-            if ref.kind == owner_kind and ref.id not in seen and (field_name is None or ref.path[:1] == (field_name,)):
+            if (
+                ref.kind == owner_kind
+                and ref.id not in seen
+                and (field_name is None or ref.path[:1] == (field_name,))
+            ):
                 seen[ref.id] = self.get(owner_kind, ref.id)
         return list(seen.values())
 
@@ -163,7 +168,7 @@ class _Resolver:
         elif (kind, target) not in self.content.failed:
             self.errors.append(ContentError(where, self.missing(kind, target)))
 
-    def item(self, kind: str, item: Strict, record: Record) -> None:
+    def item(self, kind: str, item: Any, record: Record) -> None:
         for what, path, value in walk(item):
             if what == "ref":
                 target_kind, target = value
@@ -174,7 +179,10 @@ class _Resolver:
                 if not ref.kind:
                     choices = ", ".join(XREF_KINDS)
                     self.errors.append(
-                        ContentError(where, f"unknown link type '{ref.written}:'{did_you_mean(ref.written, XREF_KINDS)}; use one of {choices}")
+                        ContentError(
+                            where,
+                            f"unknown link type '{ref.written}:'{did_you_mean(ref.written, XREF_KINDS)}; use one of {choices}",
+                        )
                     )
                 else:
                     self.refer(Referrer(kind, item.id, path), ref.kind, ref.id, where)
@@ -182,10 +190,17 @@ class _Resolver:
     def checks(self, kind: str, item: Any, record: Record) -> None:
         """Rules that involve more than one field or item."""
         if kind == "actor" and item.affiliation == item.id:
-            self.errors.append(ContentError(record.at(("affiliation",)), "an actor cannot be affiliated with itself; name the organisation or state it belongs to"))
+            self.errors.append(
+                ContentError(
+                    record.at(("affiliation",)),
+                    "an actor cannot be affiliated with itself; name the organisation or state it belongs to",
+                )
+            )
         if kind == "page" and item.id in RESERVED_PAGE_IDS:
             self.errors.append(
-                ContentError(record.at(), f"the page id '{item.id}' is taken by a section of the site; rename the file")
+                ContentError(
+                    record.at(), f"the page id '{item.id}' is taken by a section of the site; rename the file"
+                )
             )
 
 
@@ -203,7 +218,10 @@ def resolve(content: Content) -> tuple[Site | None, list[ContentError]]:
                 if item.number in numbers:
                     first = numbers[item.number]
                     resolver.errors.append(
-                        ContentError(record.at(("number",)), f"phase number {item.number} is already used by {first.file}; number phases 1, 2, 3...")
+                        ContentError(
+                            record.at(("number",)),
+                            f"phase number {item.number} is already used by {first.file}; number phases 1, 2, 3...",
+                        )
                     )
                 numbers[item.number] = record
     if content.site is None:
@@ -222,4 +240,3 @@ def resolve(content: Content) -> tuple[Site | None, list[ContentError]]:
         drafts=len(content.drafts),
     )
     return site, resolver.errors
-

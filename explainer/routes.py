@@ -143,56 +143,52 @@ def routes(site: Site) -> list[Route]:
     phases = list(site.phases.values())
     points = list(site.sticking_points.values())
     about = site.pages.get("about")
+
+    def index(path: str, template: str, title: str, **context: Any) -> Route:
+        return Route(path, template, title, context, lastmod=as_of)
+
     result = [
-        Route(
+        index(
             "index.html",
             "home.html",
             site.config.title,
-            {
-                "page": site.pages.get(HOME_PAGE),
-                "phases": phases,
-                "points": points,
-                "key_actors": [a for a in site.actors.values() if a.part in ("party", "mediator")],
-                "latest": key_events[-LATEST_KEY_EVENTS:][::-1],
-            },
-            lastmod=as_of,
+            page=site.pages.get(HOME_PAGE),
+            phases=phases,
+            points=points,
+            key_actors=[a for a in site.actors.values() if a.part in ("party", "mediator")],
+            latest=key_events[-LATEST_KEY_EVENTS:][::-1],
         ),
-        Route("timeline/index.html", "timeline.html", "Timeline", {"months": _by_month(events)}, lastmod=as_of),
-        Route(
+        index("timeline/index.html", "timeline.html", "Timeline", months=_by_month(events)),
+        index(
             "actors/index.html",
             "actors.html",
             "Who is who",
-            {
-                "groups": [
-                    (label, [a for a in site.actors.values() if a.part == part])
-                    for part, label in PART_LABELS.items()
-                    if any(a.part == part for a in site.actors.values())
-                ]
-            },
-            lastmod=as_of,
+            groups=[
+                (label, [a for a in site.actors.values() if a.part == part])
+                for part, label in PART_LABELS.items()
+                if any(a.part == part for a in site.actors.values())
+            ],
         ),
-        Route(
+        index(
             "deal/index.html",
             "deal.html",
             "The deal",
-            {"phases": [(p, site.referring("phase", p.id, "sticking_point")) for p in phases]},
-            lastmod=as_of,
+            phases=[(p, site.referring("phase", p.id, "sticking_point")) for p in phases],
         ),
-        Route(
+        index(
             "sticking-points/index.html",
             "sticking_points.html",
             "Sticking points",
-            {"points": points, "matrix": _positions_matrix(site)},
-            lastmod=as_of,
+            points=points,
+            matrix=_positions_matrix(site),
         ),
-        Route("quotes/index.html", "quotes.html", "Quotes", {"quotes": list(site.quotes.values())}, lastmod=as_of),
-        Route("glossary/index.html", "glossary.html", "Glossary", {"terms": list(site.terms.values())}, lastmod=as_of),
-        Route(
+        index("quotes/index.html", "quotes.html", "Quotes", quotes=list(site.quotes.values())),
+        index("glossary/index.html", "glossary.html", "Glossary", terms=list(site.terms.values())),
+        index(
             "sources/index.html",
             "sources.html",
             "Sources",
-            {"sources": [(source, site.citing(source.id)) for source in site.sources.values()]},
-            lastmod=as_of,
+            sources=[(source, site.citing(source.id)) for source in site.sources.values()],
         ),
     ]
     for index, event in enumerate(events):
@@ -207,7 +203,13 @@ def routes(site: Site) -> list[Route]:
         )
     for actor in site.actors.values():
         result.append(
-            Route(item_path("actor", actor.id), "actor.html", actor.name, _actor_context(site, actor), lastmod=as_of)
+            Route(
+                item_path("actor", actor.id),
+                "actor.html",
+                actor.name,
+                _actor_context(site, actor),
+                lastmod=as_of,
+            )
         )
     for phase in phases:
         context = {
@@ -224,7 +226,13 @@ def routes(site: Site) -> list[Route]:
             "events": site.referring("sticking_point", point.id, "event"),
         }
         result.append(
-            Route(item_path("sticking_point", point.id), "sticking_point.html", point.title, context, lastmod=as_of)
+            Route(
+                item_path("sticking_point", point.id),
+                "sticking_point.html",
+                point.title,
+                context,
+                lastmod=as_of,
+            )
         )
     for page in site.pages.values():
         if page.id != HOME_PAGE:

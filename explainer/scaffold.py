@@ -87,7 +87,9 @@ def _write_new(path: Path, text: str) -> None:
         with open(path, "x", encoding="utf-8") as handle:
             handle.write(text)
     except FileExistsError:
-        raise ScaffoldError(f"{display_path(path)} exists already; edit it, or choose another title") from None
+        raise ScaffoldError(
+            f"{display_path(path)} exists already; edit it, or choose another title"
+        ) from None
 
 
 def _append_term(glossary: Path, title: str, term_id: str) -> str:
@@ -96,7 +98,9 @@ def _append_term(glossary: Path, title: str, term_id: str) -> str:
     try:
         entries = yaml.safe_load(existing) or []
     except yaml.YAMLError:
-        raise ScaffoldError(f"{display_path(glossary)} cannot be read as YAML; fix it first (run check)") from None
+        raise ScaffoldError(
+            f"{display_path(glossary)} cannot be read as YAML; fix it first (run check)"
+        ) from None
     if any(isinstance(entry, dict) and entry.get("id") == term_id for entry in entries):
         raise ScaffoldError(f"{display_path(glossary)}: the term '{term_id}' exists already")
     prefix = existing if not existing or existing.endswith("\n") else existing + "\n"

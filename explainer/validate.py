@@ -67,7 +67,11 @@ def _message(schema: type[Strict], error: Any, record: Record) -> str:
         owner = f"{field_path(loc[:-1])}: " if loc[:-1] else ""
         return f"{owner}missing required field '{name}'{hint}"
     if kind == "extra_forbidden":
-        allowed = [n for n in parent.model_fields if not (record.body is not None and n in _FILE_FIELDS)] if parent else []
+        allowed = (
+            [n for n in parent.model_fields if not (record.body is not None and n in _FILE_FIELDS)]
+            if parent
+            else []
+        )
         suggestion = did_you_mean(str(name), allowed)
         owner = f"{field_path(loc[:-1])}: " if loc[:-1] else ""
         if suggestion:

@@ -91,7 +91,9 @@ def write_site(files: dict[str, bytes], out: Path, protected: list[Path]) -> Non
         recover(out)
         temporary = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-{os.getpid()}-", dir=out.parent))
     except OSError as error:
-        raise OutputError(f"{display_path(out)}: cannot prepare the output folder: {error.strerror}") from None
+        raise OutputError(
+            f"{display_path(out)}: cannot prepare the output folder: {error.strerror}"
+        ) from None
     try:
         umask = os.umask(0)
         os.umask(umask)

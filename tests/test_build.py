@@ -13,7 +13,6 @@ from urllib.parse import unquote, urlsplit
 from xml.etree import ElementTree
 
 from bs4 import BeautifulSoup
-
 from conftest import REPO, Project
 
 SECTIONS = ["timeline", "actors", "deal", "sticking-points", "quotes", "glossary", "sources", "about"]
@@ -37,7 +36,12 @@ def test_every_page_type_exists(built_site: Path) -> None:
     for section in SECTIONS:
         assert (built_site / section / "index.html").is_file(), section
     src = REPO / "site_src"
-    for folder, section in [("events", "timeline"), ("actors", "actors"), ("phases", "deal"), ("sticking_points", "sticking-points")]:
+    for folder, section in [
+        ("events", "timeline"),
+        ("actors", "actors"),
+        ("phases", "deal"),
+        ("sticking_points", "sticking-points"),
+    ]:
         for item in (src / folder).glob("*.md"):
             if "draft: true" not in item.read_text():
                 assert (built_site / section / item.stem / "index.html").is_file(), item
@@ -60,7 +64,11 @@ def test_every_internal_link_and_fragment_resolves(built_site: Path) -> None:
     for page in html_pages(built_site):
         soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
         ids_by_page[page] = {tag["id"] for tag in soup.find_all(id=True)}
-        links += [(page, tag.get("href") or tag.get("src")) for tag in soup.find_all(["a", "link", "script"]) if tag.get("href") or tag.get("src")]
+        links += [
+            (page, tag.get("href") or tag.get("src"))
+            for tag in soup.find_all(["a", "link", "script"])
+            if tag.get("href") or tag.get("src")
+        ]
     checked = 0
     for page, href in links:
         parts = urlsplit(href)
@@ -71,7 +79,9 @@ def test_every_internal_link_and_fragment_resolves(built_site: Path) -> None:
         target = (page.parent / unquote(parts.path)).resolve() if parts.path else page
         assert target.is_file(), f"{page.relative_to(built_site)}: broken link {href}"
         if parts.fragment and target.suffix == ".html":
-            assert parts.fragment in ids_by_page[target], f"{page.relative_to(built_site)}: missing #{parts.fragment}"
+            assert parts.fragment in ids_by_page[target], (
+                f"{page.relative_to(built_site)}: missing #{parts.fragment}"
+            )
         checked += 1
     assert checked > 500
 
@@ -148,7 +158,9 @@ def test_killed_builds_leave_a_complete_site(project: Project) -> None:
     """SIGKILL at random moments: output/ is always the old or the new site, never a mix."""
     assert project.cli().code == 0
     old = tree_digest(project.out)
-    project.write("events/new-one.md", "---\ntitle: New\ndate: 2024-08-25\nsources: [ap-2024-08-19]\n---\nNew.\n")
+    project.write(
+        "events/new-one.md", "---\ntitle: New\ndate: 2024-08-25\nsources: [ap-2024-08-19]\n---\nNew.\n"
+    )
     random.seed(7)
     outcomes = set()
     for _ in range(12):
@@ -160,7 +172,9 @@ def test_killed_builds_leave_a_complete_site(project: Project) -> None:
         assert now == old or "timeline/new-one/index.html" in now
         outcomes.add(now == old)
         if now != old:
-            project.write("events/new-one.md", f"---\ntitle: New {_}\ndate: 2024-08-25\nsources: [ap-2024-08-19]\n---\n")
+            project.write(
+                "events/new-one.md", f"---\ntitle: New {_}\ndate: 2024-08-25\nsources: [ap-2024-08-19]\n---\n"
+            )
             old = now
     assert project.cli().code == 0
     assert not list(project.root.glob(".output.*")), "stale temporary folders were not removed"
@@ -178,10 +192,13 @@ def test_refuses_to_replace_a_folder_it_did_not_build(project: Project) -> None:
 
 
 def test_drafts_are_validated_but_not_published(project: Project) -> None:
-    project.write("events/wip.md", "---\ntitle: Work in progress\ndate: 2024\nsources: [anything]\ndraft: true\n---\n")
+    project.write(
+        "events/wip.md", "---\ntitle: Work in progress\ndate: 2024\nsources: [anything]\ndraft: true\n---\n"
+    )
     run = project.cli()
     assert run.code == 0 and "1 draft(s) skipped" in run.out
     assert not (project.out / "timeline/wip").exists()
-    project.write("events/wip.md", "---\ntitle: Work in progress\ndate: someday\nsources: [x]\ndraft: true\n---\n")
+    project.write(
+        "events/wip.md", "---\ntitle: Work in progress\ndate: someday\nsources: [x]\ndraft: true\n---\n"
+    )
     assert project.cli().code == 1
-

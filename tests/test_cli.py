@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import Project
 
 
@@ -44,7 +43,13 @@ def test_help_everywhere(project: Project, command: list[str]) -> None:
 
 @pytest.mark.parametrize(
     "args",
-    [["--nope"], ["publish"], ["new", "widget", "X"], ["--base-url", "ftp://example.org/"], ["serve", "--port", "x"]],
+    [
+        ["--nope"],
+        ["publish"],
+        ["new", "widget", "X"],
+        ["--base-url", "ftp://example.org/"],
+        ["serve", "--port", "x"],
+    ],
 )
 def test_usage_errors_exit_2(project: Project, args: list[str]) -> None:
     run = project.cli(*args)

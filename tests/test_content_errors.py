@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import Project
 
 GOOD_EVENT = """
@@ -35,14 +34,17 @@ def only_error(project: Project) -> str:
 
 
 def test_yaml_syntax_error_points_at_the_line(project: Project) -> None:
-    project.write("events/bad.md", """
+    project.write(
+        "events/bad.md",
+        """
         ---
         title: A test event
         date: 2024-08-15
         sources: [ap-2024-08-19
         ---
         Body
-        """)
+        """,
+    )
     error = only_error(project)
     assert error.startswith("site_src/events/bad.md:")
     assert "YAML syntax error" in error
@@ -57,7 +59,9 @@ def test_tab_indentation_is_explained(project: Project) -> None:
 
 
 def test_non_utf8_bytes(project: Project) -> None:
-    project.write_bytes("events/latin1.md", b"---\ntitle: caf\xe9\ndate: 2024\nsources: [ap-2024-08-19]\n---\n")
+    project.write_bytes(
+        "events/latin1.md", b"---\ntitle: caf\xe9\ndate: 2024\nsources: [ap-2024-08-19]\n---\n"
+    )
     assert only_error(project) == (
         "site_src/events/latin1.md:2: the file is not UTF-8 (byte 0xE9 cannot be read); save it as UTF-8"
     )
@@ -87,11 +91,16 @@ def test_front_matter_that_is_not_a_mapping(project: Project) -> None:
 
 def test_duplicate_key(project: Project) -> None:
     project.write("events/dup.md", "---\ntitle: a\ndate: 2024\ntitle: b\nsources: [ap-2024-08-19]\n---\n")
-    assert only_error(project) == "site_src/events/dup.md:4: duplicate key 'title' (first at line 2); keep only one"
+    assert (
+        only_error(project)
+        == "site_src/events/dup.md:4: duplicate key 'title' (first at line 2); keep only one"
+    )
 
 
 def test_yaml_aliases_are_refused(project: Project) -> None:
-    project.write("events/alias.md", "---\ntitle: &t a\ndate: 2024\nlocation: *t\nsources: [ap-2024-08-19]\n---\n")
+    project.write(
+        "events/alias.md", "---\ntitle: &t a\ndate: 2024\nlocation: *t\nsources: [ap-2024-08-19]\n---\n"
+    )
     assert "aliases" in only_error(project)
 
 
@@ -102,7 +111,9 @@ def test_list_file_that_is_not_a_list(project: Project) -> None:
 
 def test_unknown_top_level_file_suggests_the_right_name(project: Project) -> None:
     project.write("quote.yaml", "[]\n")
-    assert only_error(project).startswith("site_src/quote.yaml:1: unknown file 'quote.yaml' (did you mean 'quotes.yaml'?)")
+    assert only_error(project).startswith(
+        "site_src/quote.yaml:1: unknown file 'quote.yaml' (did you mean 'quotes.yaml'?)"
+    )
 
 
 def test_unexpected_file_in_a_folder(project: Project) -> None:
@@ -145,7 +156,10 @@ def test_unknown_field_without_near_miss_lists_the_allowed(project: Project) -> 
     [
         ("2024-13", "date: '2024-13' has month 13: months run from 01 to 12"),
         ("2024-02-30", "date: '2024-02-30' has day 30: February 2024 has days 01 to 29"),
-        ("15 August 2024", "date: '15 August 2024' is not a date: write YYYY, YYYY-MM or YYYY-MM-DD, e.g. 2024-08-15"),
+        (
+            "15 August 2024",
+            "date: '15 August 2024' is not a date: write YYYY, YYYY-MM or YYYY-MM-DD, e.g. 2024-08-15",
+        ),
         ("[2024]", "date: expected a date like 2024-08-15, 2024-08 or 2024, found a list"),
     ],
 )
@@ -155,21 +169,29 @@ def test_bad_dates(project: Project, value: str, message: str) -> None:
 
 
 def test_date_precision_is_kept(project: Project) -> None:
-    project.write("events/month.md", "---\ntitle: A month-long event\ndate: 2024-07\nsources: [ap-2024-08-19]\n---\n")
+    project.write(
+        "events/month.md", "---\ntitle: A month-long event\ndate: 2024-07\nsources: [ap-2024-08-19]\n---\n"
+    )
     assert project.cli().code == 0
     page = (project.out / "timeline/month/index.html").read_text()
     assert '<time datetime="2024-07">July 2024</time>' in page
 
 
 def test_end_date_before_start(project: Project) -> None:
-    project.write("events/backwards.md", "---\ntitle: x\ndate: 2024-08-16\nend_date: 2024-08-15\nsources: [ap-2024-08-19]\n---\n")
+    project.write(
+        "events/backwards.md",
+        "---\ntitle: x\ndate: 2024-08-16\nend_date: 2024-08-15\nsources: [ap-2024-08-19]\n---\n",
+    )
     assert only_error(project) == (
         "site_src/events/backwards.md:4: end_date: 2024-08-15 is before the start date 2024-08-16; the end date comes after it"
     )
 
 
 def test_enum_lists_the_choices(project: Project) -> None:
-    project.write("actors/someone.md", "---\nname: X\nkind: persn\nrole: r\npart: party\nsources: [ap-2024-08-19]\n---\n")
+    project.write(
+        "actors/someone.md",
+        "---\nname: X\nkind: persn\nrole: r\npart: party\nsources: [ap-2024-08-19]\n---\n",
+    )
     assert only_error(project) == (
         "site_src/actors/someone.md:3: kind: 'persn' is not allowed; use one of: person, organisation, state"
     )
@@ -189,7 +211,9 @@ def test_wrong_type_for_a_text(project: Project) -> None:
 
 def test_non_http_url(project: Project) -> None:
     text = (project.src / "sources.yaml").read_text()
-    project.write("sources.yaml", text + "\n- id: bad-link\n  publisher: P\n  title: T\n  url: javascript:alert(1)\n")
+    project.write(
+        "sources.yaml", text + "\n- id: bad-link\n  publisher: P\n  title: T\n  url: javascript:alert(1)\n"
+    )
     line = text.count("\n") + 5
     assert only_error(project) == (
         f"site_src/sources.yaml:{line}: url: 'javascript:alert(1)' is not a web address: use a full http:// or https:// URL"
@@ -198,7 +222,10 @@ def test_non_http_url(project: Project) -> None:
 
 def test_id_must_be_a_slug(project: Project) -> None:
     text = (project.src / "glossary.yaml").read_text()
-    project.write("glossary.yaml", text + "\n- id: Hostage Deal\n  term: T\n  definition: D\n  sources: [ap-2024-08-19]\n")
+    project.write(
+        "glossary.yaml",
+        text + "\n- id: Hostage Deal\n  term: T\n  definition: D\n  sources: [ap-2024-08-19]\n",
+    )
     line = text.count("\n") + 2
     assert only_error(project) == (
         f"site_src/glossary.yaml:{line}: id: 'Hostage Deal' is not a valid id: use lowercase letters, "
@@ -215,13 +242,24 @@ def test_file_name_must_be_a_slug(project: Project) -> None:
 
 
 def test_id_field_in_a_markdown_file(project: Project) -> None:
-    project.write("events/with-id.md", "---\nid: other\ntitle: x\ndate: 2024\nsources: [ap-2024-08-19]\n---\n")
-    assert only_error(project) == "site_src/events/with-id.md:2: 'id' is not a field here: it comes from the file name"
+    project.write(
+        "events/with-id.md", "---\nid: other\ntitle: x\ndate: 2024\nsources: [ap-2024-08-19]\n---\n"
+    )
+    assert (
+        only_error(project)
+        == "site_src/events/with-id.md:2: 'id' is not a field here: it comes from the file name"
+    )
 
 
 def test_list_item_of_the_wrong_type(project: Project) -> None:
-    project.write("events/items.md", "---\ntitle: x\ndate: 2024\nactors:\n  - hamas\n  - 42\nsources: [ap-2024-08-19]\n---\n")
-    assert only_error(project) == "site_src/events/items.md:6: actors[1]: expected an id like 'william-burns', found the number 42"
+    project.write(
+        "events/items.md",
+        "---\ntitle: x\ndate: 2024\nactors:\n  - hamas\n  - 42\nsources: [ap-2024-08-19]\n---\n",
+    )
+    assert (
+        only_error(project)
+        == "site_src/events/items.md:6: actors[1]: expected an id like 'william-burns', found the number 42"
+    )
 
 
 def test_nested_missing_field_points_at_the_item(project: Project) -> None:
@@ -238,7 +276,8 @@ def test_duplicate_ids_in_a_list_file(project: Project) -> None:
     text = (project.src / "quotes.yaml").read_text()
     project.write(
         "quotes.yaml",
-        text + "\n- id: biden-closer-than-ever\n  speaker: biden\n  date: 2024-08-16\n  text: x\n  source: ap-2024-08-16\n",
+        text
+        + "\n- id: biden-closer-than-ever\n  speaker: biden\n  date: 2024-08-16\n  text: x\n  source: ap-2024-08-16\n",
     )
     first = text[: text.index("- id: biden-closer-than-ever")].count("\n") + 1
     line = text.count("\n") + 2

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from bs4 import BeautifulSoup
-
 from conftest import Project
+
 from explainer.markup import MarkdownRenderer
 
 md = MarkdownRenderer()
@@ -35,7 +35,10 @@ def test_raw_html_is_shown_as_text_never_run() -> None:
 
 
 def test_dangerous_link_schemes_are_dropped() -> None:
-    html = md.block("[a](javascript:alert(1)) [b](data:text/html,x) [c](https://example.org/) [d](../sources/index.html)", "x")
+    html = md.block(
+        "[a](javascript:alert(1)) [b](data:text/html,x) [c](https://example.org/) [d](../sources/index.html)",
+        "x",
+    )
     hrefs = [a.get("href") for a in BeautifulSoup(html, "html.parser").find_all("a")]
     assert hrefs == [None, None, "https://example.org/", "../sources/index.html"]
 
@@ -52,11 +55,17 @@ def test_citations_are_numbered_per_page_in_reading_order(project: Project) -> N
     )
     assert project.cli().code == 0
     soup = BeautifulSoup((project.out / "timeline/cites/index.html").read_text(), "html.parser")
-    body_cites = [[a.get_text() for a in sup.find_all("a")] for sup in soup.select("main article > p sup.cite")]
+    body_cites = [
+        [a.get_text() for a in sup.find_all("a")] for sup in soup.select("main article > p sup.cite")
+    ]
     # the facts list cites the event's own source first, so it is note 1
     assert body_cites == [["2"], ["1", "2"], ["3"]]
     notes = soup.select("section.notes li")
-    assert [li["id"] for li in notes] == ["note-ap-2024-08-19", "note-tass-2024-08-15", "note-mint-2024-08-22"]
+    assert [li["id"] for li in notes] == [
+        "note-ap-2024-08-19",
+        "note-tass-2024-08-15",
+        "note-mint-2024-08-22",
+    ]
     assert notes[1].find("a")["href"] == "../../sources/index.html#source-tass-2024-08-15"
     for sup in soup.select("sup.cite a"):
         assert soup.find(id=sup["href"][1:]) is not None
@@ -85,7 +94,7 @@ def test_cross_links_are_titled_from_their_target(project: Project) -> None:
 def test_private_use_markers_in_content_cannot_forge_citations(project: Project) -> None:
     project.write(
         "events/forged.md",
-        "---\ntitle: \"Forged \ue000ap-2024-08-19\ue001\"\ndate: 2024\nsources: [ap-2024-08-19]\n---\nText \ue002 here\n",
+        '---\ntitle: "Forged \ue000ap-2024-08-19\ue001"\ndate: 2024\nsources: [ap-2024-08-19]\n---\nText \ue002 here\n',
     )
     assert project.cli().code == 0
     html = (project.out / "timeline/forged/index.html").read_text()
