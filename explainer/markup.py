@@ -86,6 +86,11 @@ def find_references(text: str) -> Iterator[Reference]:
         )
 
 
+def cited_sources(text: str) -> set[str]:
+    """Source ids a text already cites inline (so a list of its sources need not repeat them)."""
+    return {ref.id for ref in find_references(text) if ref.kind == "source"}
+
+
 def citation_marker(source_ids: list[str]) -> str:
     """What stands for a citation until the page numbers its notes."""
     return f"{CITE_OPEN}{','.join(source_ids)}{CITE_CLOSE}"

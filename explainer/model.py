@@ -206,6 +206,7 @@ class Actor(Item):
         description="their part in the talks: party, mediator, negotiator or other"
     )
     sources: CitedBy = Field(description="ids from sources.yaml, at least one")
+    importance: Literal["key", "normal"] = "normal"
 
 
 class Provision(Strict):
@@ -230,6 +231,7 @@ class Position(Strict):
 
 class StickingPoint(Item):
     title: Text = Field(description="a short name, e.g. 'The Philadelphi corridor'")
+    order: int | None = Field(None, ge=1, description="position in lists (1 first); without it, by title")
     summary: Markdown = Field(description="one or two sentences on what is disputed")
     phases: PhaseIds = []
     positions: list[Position] = []

@@ -19,7 +19,16 @@ from markupsafe import Markup, escape
 from . import routes
 from .dates import PartialDate, human_range
 from .errors import ContentError, Location, display_path
-from .markup import CITE_CLOSE, CITE_OPEN, ROOT, TITLE_CLOSE, TITLE_OPEN, MarkdownRenderer, citation_marker
+from .markup import (
+    CITE_CLOSE,
+    CITE_OPEN,
+    ROOT,
+    TITLE_CLOSE,
+    TITLE_OPEN,
+    MarkdownRenderer,
+    citation_marker,
+    cited_sources,
+)
 from .resolve import Site
 
 NOTES = "\ue005"
@@ -61,6 +70,13 @@ def _template_location(error: BaseException, templates: Path) -> Location:
     return where
 
 
+def _cite(source_ids: list[str], text: str = "") -> Markup:
+    """A citation of `source_ids`, leaving out those `text` already cites inline."""
+    already = cited_sources(text) if text else set()
+    remaining = [source_id for source_id in source_ids if source_id not in already]
+    return Markup(citation_marker(remaining)) if remaining else Markup("")
+
+
 class PageRenderer:
     """Renders a resolved site with one jinja2 environment and one Markdown renderer."""
 
@@ -78,7 +94,7 @@ class PageRenderer:
         self.env.filters.update(
             md=self.markdown.block,
             md_inline=self.markdown.inline,
-            cite=lambda ids: Markup(citation_marker(list(ids))) if ids else Markup(""),
+            cite=_cite,
             human_date=lambda date: date.human() if isinstance(date, PartialDate) else "",
             date_range=human_range,
         )

@@ -123,7 +123,7 @@ def _display_order(kind: str, items: dict[str, Any]) -> dict[str, Any]:
         "source": lambda i: (i.publisher.casefold(), i.date.iso() if i.date else "", i.id),
         "actor": lambda i: (i.name.casefold(), i.id),
         "term": lambda i: (i.term.casefold(), i.id),
-        "sticking_point": lambda i: (i.title.casefold(), i.id),
+        "sticking_point": lambda i: (i.order is None, i.order or 0, i.title.casefold(), i.id),
         "page": lambda i: i.id,
     }
     return {item.id: item for item in sorted(items.values(), key=keys[kind])}

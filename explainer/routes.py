@@ -155,7 +155,7 @@ def routes(site: Site) -> list[Route]:
             page=site.pages.get(HOME_PAGE),
             phases=phases,
             points=points,
-            key_actors=[a for a in site.actors.values() if a.part in ("party", "mediator")],
+            key_actors=[a for a in site.actors.values() if a.importance == "key"],
             latest=key_events[-LATEST_KEY_EVENTS:][::-1],
         ),
         index("timeline/index.html", "timeline.html", "Timeline", months=_by_month(events)),

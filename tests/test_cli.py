@@ -67,7 +67,7 @@ def test_content_errors_exit_1_without_traceback_unless_debug(project: Project) 
     ("kind", "title", "path"),
     [
         ("event", "Talks resume in Cairo!", "site_src/events/talks-resume-in-cairo.md"),
-        ("actor", "Abbas Kamel", "site_src/actors/abbas-kamel.md"),
+        ("actor", "A New Envoy", "site_src/actors/a-new-envoy.md"),
         ("phase", "A fourth phase", "site_src/phases/a-fourth-phase.md"),
         ("sticking-point", "Rafah crossing", "site_src/sticking_points/rafah-crossing.md"),
     ],
