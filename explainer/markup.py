@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as etree
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import markdown
@@ -38,6 +38,12 @@ from . import routes
 CITE_OPEN, CITE_CLOSE = "\ue000", "\ue001"
 ROOT = "\ue002"
 TITLE_OPEN, TITLE_CLOSE = "\ue003", "\ue004"
+# A glossary term in running text: TERM_OPEN [!]id TERM_MID words TERM_CLOSE ('!': linked by hand)
+TERM_OPEN, TERM_MID, TERM_CLOSE = "\ue006", "\ue007", "\ue008"
+_MARKED_SPANS = re.compile(
+    f"({CITE_OPEN}[^{CITE_CLOSE}]*{CITE_CLOSE}|{TITLE_OPEN}[^{TITLE_CLOSE}]*{TITLE_CLOSE}|{TERM_OPEN}[^{TERM_CLOSE}]*{TERM_CLOSE})"
+)
+_NO_TERMS_INSIDE = {"a", "code", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "sup"}
 
 CITATION_RE = re.compile(r"\[@([^\]\n]+)\]")
 XREF_RE = re.compile(r"\[\[(?:([a-z-]+):)?([^\]|\n]+?)(?:\|([^\]\n]+))?\]\]")
@@ -91,6 +97,23 @@ def cited_sources(text: str) -> set[str]:
     return {ref.id for ref in find_references(text) if ref.kind == "source"}
 
 
+def term_marker(term_id: str, words: str, by_hand: bool) -> str:
+    """What stands for a glossary term until the page decides whether to link it."""
+    return f"{TERM_OPEN}{'!' if by_hand else ''}{term_id}{TERM_MID}{words}{TERM_CLOSE}"
+
+
+def plain_text(text: str, title_of: Callable[[str, str], str]) -> str:
+    """A Markdown text as one plain sentence (for tooltips): no citations, links as words."""
+    text = CITATION_RE.sub("", text)
+
+    def words(match: re.Match[str]) -> str:
+        kind = XREF_KINDS.get(match.group(1) or "actor", "actor")
+        return match.group(3) or title_of(kind, match.group(2).strip())
+
+    text = XREF_RE.sub(words, text)
+    return re.sub(r"\s+([.,;:])", r"\1", re.sub(r"[*_`]", "", " ".join(text.split())))
+
+
 def citation_marker(source_ids: list[str]) -> str:
     """What stands for a citation until the page numbers its notes."""
     return f"{CITE_OPEN}{','.join(source_ids)}{CITE_CLOSE}"
@@ -107,12 +130,91 @@ class _CitationProcessor(InlineProcessor):
 
 
 class _XrefProcessor(InlineProcessor):
-    def handleMatch(self, m: re.Match[str], data: str) -> tuple[etree.Element, int, int]:  # type: ignore[override]
+    def handleMatch(self, m: re.Match[str], data: str) -> tuple[etree.Element | str, int, int]:  # type: ignore[override]
         kind = XREF_KINDS.get(m.group(1) or "actor", "actor")
         item_id = m.group(2).strip()
+        words = m.group(3).strip() if m.group(3) else title_marker(kind, item_id)
+        if kind == "term":  # the page links it, with its definition as a tooltip
+            return term_marker(item_id, words, by_hand=True), m.start(0), m.end(0)
         link = etree.Element("a", {"class": "xref", "href": ROOT + routes.item_path(kind, item_id)})
-        link.text = AtomicString(m.group(3).strip() if m.group(3) else title_marker(kind, item_id))
+        link.text = AtomicString(words)
         return link, m.start(0), m.end(0)
+
+
+class _TermSpotter(Treeprocessor):
+    """Marks the first mention of each glossary term in a text, outside links, code and headings."""
+
+    def __init__(self, md: markdown.Markdown, glossary: _Glossary) -> None:
+        super().__init__(md)
+        self.glossary = glossary
+
+    def run(self, root: etree.Element) -> None:
+        if self.glossary.pattern is None:
+            return
+        seen: set[str] = set()
+
+        def visit(element: etree.Element, skip: bool) -> None:
+            skip = skip or element.tag in _NO_TERMS_INSIDE
+            if element.text and not skip:
+                element.text = self.mark(element.text, seen)
+            for child in element:
+                visit(child, skip)
+                if child.tail and not skip:
+                    child.tail = self.mark(child.tail, seen)
+
+        visit(root, False)
+
+    def mark(self, text: str, seen: set[str]) -> str:
+        pattern = self.glossary.pattern
+        assert pattern is not None
+        parts = _MARKED_SPANS.split(text)
+        for index in range(0, len(parts), 2):  # odd parts are markers: leave them alone
+
+            def wrap(match: re.Match[str]) -> str:
+                term_id = self.glossary.ids[match.group(0).casefold()]
+                if term_id in seen:
+                    return match.group(0)
+                seen.add(term_id)
+                return term_marker(term_id, match.group(0), by_hand=False)
+
+            parts[index] = pattern.sub(wrap, parts[index])
+        for part in parts[1::2]:
+            if part.startswith(TERM_OPEN):
+                seen.add(part[1:].lstrip("!").split(TERM_MID, 1)[0])
+        return "".join(parts)
+
+
+class _ExternalLinks(Treeprocessor):
+    """Links that leave the site get a class, so readers can see where they lead."""
+
+    def run(self, root: etree.Element) -> None:
+        for link in root.iter("a"):
+            if link.get("href", "").startswith(("http://", "https://")):
+                link.set("class", "external")
+
+
+class _Glossary:
+    """The terms to spot in texts: a name -> id map and one regex, longest names first."""
+
+    def __init__(self) -> None:
+        self.ids: dict[str, str] = {}
+        self.pattern: re.Pattern[str] | None = None
+
+    def update(self, names: dict[str, str]) -> bool:
+        """Replace the terms; True when they changed (cached HTML is then stale)."""
+        folded = {name.casefold(): term_id for name, term_id in names.items()}
+        if folded == self.ids:
+            return False
+        self.ids = folded
+        alternatives = sorted(folded, key=len, reverse=True)
+        self.pattern = (
+            re.compile(
+                r"(?<![\w-])(?:" + "|".join(map(re.escape, alternatives)) + r")(?![\w-])", re.IGNORECASE
+            )
+            if alternatives
+            else None
+        )
+        return True
 
 
 class _PageFit(Treeprocessor):
@@ -151,11 +253,17 @@ class _PrefixedFootnotes(FootnoteExtension):
 
 
 class _ExplainerSyntax(Extension):
+    def __init__(self, glossary: _Glossary) -> None:
+        super().__init__()
+        self.glossary = glossary
+
     def extendMarkdown(self, md: markdown.Markdown) -> None:
         md.preprocessors.deregister("html_block")
         md.inlinePatterns.deregister("html")
         md.inlinePatterns.register(_CitationProcessor(CITATION_RE.pattern, md), "citation", 186)
         md.inlinePatterns.register(_XrefProcessor(XREF_RE.pattern, md), "xref", 185)
+        md.treeprocessors.register(_TermSpotter(md, self.glossary), "term_spotter", 3)
+        md.treeprocessors.register(_ExternalLinks(md), "external_links", 2)
         md.treeprocessors.register(_PageFit(md), "page_fit", 1)
 
 
@@ -164,17 +272,23 @@ class MarkdownRenderer:
 
     def __init__(self) -> None:
         self._prefix = _IdPrefix()
+        self._glossary = _Glossary()
         self._md = markdown.Markdown(
             extensions=[
                 _PrefixedFootnotes(self._prefix),
                 "tables",
                 "smarty",
-                _ExplainerSyntax(),
+                _ExplainerSyntax(self._glossary),
                 TocExtension(slugify=self._prefix.slugify),
             ],
             output_format="html",
         )
         self._cache: dict[tuple[str, str, bool], Markup] = {}
+
+    def set_terms(self, names: dict[str, str]) -> None:
+        """Glossary names (and aliases) -> term id, to mark in every text rendered from now on."""
+        if self._glossary.update(names):
+            self._cache.clear()
 
     def _convert(self, text: str, prefix: str) -> str:
         self._md.reset()

@@ -21,6 +21,7 @@ from pydantic import (
     PlainValidator,
     ValidationInfo,
     field_validator,
+    model_validator,
 )
 from pydantic_core import PydanticCustomError
 
@@ -173,6 +174,7 @@ class Item(Strict):
 
 class Event(Item):
     title: Text = Field(description="a short headline, e.g. 'Talks resume in Doha'")
+    short_title: Text | None = Field(None, description="a few words for the timeline overview")
     date: Date = Field(description="when it happened: YYYY, YYYY-MM or YYYY-MM-DD")
     end_date: Date | None = Field(None, description="last day, for events over several days")
     display_date: Text | None = None
@@ -259,19 +261,41 @@ class Quote(Strict):
     source: SourceId = Field(description="the id of the source that carries the quote")
 
 
+class Copy(Strict):
+    url: Url = Field(description="another http(s) address where the same piece can be read")
+    via: Text = Field(description="the site that carries this copy")
+
+
 class Source(Strict):
     id: Id = Field(description="a unique id, e.g. 'ap-2024-08-19'")
     publisher: Text = Field(description="who published it, e.g. 'The Associated Press'")
-    title: Text = Field(description="its headline or title")
+    title: Text | None = Field(None, description="its exact headline, shown in quotation marks")
+    description: Text | None = Field(None, description="what it is, when the exact headline is not known")
     date: Date | None = None
     url: Url = Field(description="the http(s) address where it can be read")
     via: Text | None = None
+    copies: list[Copy] = []
     note: Text | None = None
+
+    @model_validator(mode="after")
+    def _named(self) -> Source:
+        if not (self.title or self.description):
+            raise PydanticCustomError(
+                "source_unnamed",
+                "a source needs its exact 'title' (its headline) or, when that is not known, a 'description'",
+            )
+        return self
+
+    @property
+    def label(self) -> str:
+        """How the source is named in lists: its headline in quotation marks, or what it is."""
+        return f"\u201c{self.title}\u201d" if self.title else str(self.description)
 
 
 class Term(Strict):
     id: Id = Field(description="a unique id, e.g. 'philadelphi-corridor'")
     term: Text = Field(description="the word or phrase")
+    aliases: list[Text] = Field([], description="other spellings linked to this term, e.g. [ceasefire]")
     definition: Markdown = Field(description="what it means, in your own words")
     sources: CitedBy = Field(description="ids from sources.yaml, at least one")
     draft: bool = Field(False, description="true keeps the term out of the site while you write it")

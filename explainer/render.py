@@ -2,8 +2,8 @@
 
 One Environment (autoescape on, undefined names are errors) is built per templates folder and
 reused. Markdown is rendered once per text by `markup.MarkdownRenderer`; what depends on the
-page (relative root, citation numbers, linked titles) is filled in by `finalize_page`, which
-also numbers the page's citations in reading order and writes their notes at the foot.
+page (relative root, citation numbers, linked titles, glossary tooltips) is filled in by
+`PageFinisher`, which also writes the page's notes at the foot.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import jinja2
 from markupsafe import Markup, escape
@@ -23,17 +24,24 @@ from .markup import (
     CITE_CLOSE,
     CITE_OPEN,
     ROOT,
+    TERM_CLOSE,
+    TERM_MID,
+    TERM_OPEN,
     TITLE_CLOSE,
     TITLE_OPEN,
     MarkdownRenderer,
     citation_marker,
     cited_sources,
+    plain_text,
 )
 from .resolve import Site
 
 NOTES = "\ue005"
 _MARKERS = re.compile(
-    f"{ROOT}|{TITLE_OPEN}([a-z_]+):([^{TITLE_CLOSE}]*){TITLE_CLOSE}|{CITE_OPEN}([^{CITE_CLOSE}]*){CITE_CLOSE}"
+    f"{ROOT}"
+    f"|{TITLE_OPEN}(?P<kind>[a-z_]+):(?P<id>[^{TITLE_CLOSE}]*){TITLE_CLOSE}"
+    f"|{CITE_OPEN}(?P<sources>[^{CITE_CLOSE}]*){CITE_CLOSE}"
+    f"|{TERM_OPEN}(?P<by_hand>!?)(?P<term>[a-z0-9-]+){TERM_MID}(?P<words>[^{TERM_CLOSE}]*){TERM_CLOSE}"
 )
 ASSETS_DIR = "assets"
 
@@ -49,6 +57,11 @@ class Rendered:
 def relative_root(path: str) -> str:
     """'timeline/x/index.html' -> '../../' : how a page reaches the site root."""
     return "../" * path.count("/")
+
+
+def site_root_path(base_url: str) -> str:
+    """'https://example.org/talks' -> '/talks/': links that work at any depth on the host."""
+    return urlsplit(base_url).path.rstrip("/") + "/"
 
 
 def absolute_url(base_url: str, path: str = "") -> str:
@@ -105,12 +118,14 @@ class PageRenderer:
     @staticmethod
     @jinja2.pass_context
     def _url(context: jinja2.runtime.Context, path: str) -> str:
-        return context["root"] + path
+        """A link from the page being rendered to another output path."""
+        route: routes.Route = context["route"]
+        return context["root"] + path if route.absolute_links else routes.relative_link(route.path, path)
 
     @staticmethod
     @jinja2.pass_context
     def _href(context: jinja2.runtime.Context, kind: str, item_id: str) -> str:
-        return context["root"] + routes.item_path(kind, item_id)
+        return PageRenderer._url(context, routes.item_path(kind, item_id))
 
     def assets(self) -> dict[str, bytes]:
         """Static files under templates/assets, copied as they are."""
@@ -137,15 +152,21 @@ class PageRenderer:
             "absolute_url": lambda path="": absolute_url(base_url, path),
         }
         notes = self._template("partials/notes.html", errors)
+        if notes is None:
+            return rendered, errors
+        self.markdown.set_terms(
+            {name: term.id for term in site.terms.values() for name in (term.term, *term.aliases)}
+        )
+        finish = PageFinisher(site, notes.render)
         for route in all_routes:
             template = self._template(route.template, errors)
-            if template is None or notes is None:
+            if template is None:
                 continue
-            root = absolute_url(base_url) if route.absolute_links else relative_root(route.path)
+            root = site_root_path(base_url) if route.absolute_links else relative_root(route.path)
             try:
                 text = template.render(**shared, **route.context, route=route, root=root)
                 if route.path.endswith(".html"):
-                    text = finalize_page(text, root, site, notes.render)
+                    text = finish(text, root, link_terms=route.path != routes.section_path("term"))
             except Exception as error:  # any template failure becomes a located message
                 errors.append(
                     ContentError(
@@ -174,23 +195,56 @@ class PageRenderer:
         return None
 
 
-def finalize_page(html: str, root: str, site: Site, render_notes: Callable[..., str]) -> str:
-    """Fill in what depends on the page: root paths, linked titles, numbered citations + notes."""
-    numbers: dict[str, int] = {}
+class PageFinisher:
+    """Fills in what depends on the page, in reading order, in one pass over its HTML.
 
-    def replace(match: re.Match[str]) -> str:
-        if match.group(0) == ROOT:
-            return root
-        if match.group(1):
-            return str(escape(site.title(match.group(1), match.group(2))))
-        links = []
-        for source_id in match.group(3).split(","):
-            number = numbers.setdefault(source_id, len(numbers) + 1)
-            source = site.sources[source_id]
-            label = escape(f"Source {number}: {source.publisher}")
-            links.append(f'<a href="#note-{source_id}" aria-label="{label}">{number}</a>')
-        return f'<sup class="cite">[{", ".join(links)}]</sup>'
+    Relative root paths, linked titles, citation numbers (first cited = 1) with their notes at
+    the foot, and glossary terms: the first mention of a term on the page (or any hand-made
+    `[[term:...]]` link) becomes a link whose definition shows on hover and keyboard focus.
+    """
 
-    body = _MARKERS.sub(replace, html)
-    notes = [(number, site.sources[source_id]) for source_id, number in numbers.items()]
-    return body.replace(NOTES, render_notes(notes=notes, root=root) if notes else "")
+    def __init__(self, site: Site, render_notes: Callable[..., str]):
+        self.site = site
+        self.render_notes = render_notes
+        self.definitions = {term.id: plain_text(term.definition, site.title) for term in site.terms.values()}
+
+    def __call__(self, html: str, root: str, link_terms: bool = True) -> str:
+        numbers: dict[str, int] = {}
+        linked: dict[str, int] = {}
+
+        def replace(match: re.Match[str]) -> str:
+            marker = match.group(0)
+            if marker == ROOT:
+                return root
+            if match.group("kind"):
+                return str(escape(self.site.title(match.group("kind"), match.group("id"))))
+            if match.group("term"):
+                return term(
+                    match.group("term"),
+                    bool(match.group("by_hand")),
+                    _MARKERS.sub(replace, match.group("words")),
+                )
+            return cite(match.group("sources").split(","))
+
+        def cite(source_ids: list[str]) -> str:
+            links = []
+            for source_id in source_ids:
+                number = numbers.setdefault(source_id, len(numbers) + 1)
+                label = escape(f"Source {number}: {self.site.sources[source_id].publisher}")
+                links.append(f'<a href="#note-{source_id}" aria-label="{label}">{number}</a>')
+            return f'<sup class="cite">[{", ".join(links)}]</sup>'
+
+        def term(term_id: str, by_hand: bool, words: str) -> str:
+            if not link_terms or (term_id in linked and not by_hand):
+                return words
+            count = linked[term_id] = linked.get(term_id, 0) + 1
+            tip = f"tip-{term_id}" + (f"-{count}" if count > 1 else "")
+            href = f"{root}{routes.item_path('term', term_id)}"
+            return (
+                f'<span class="term"><a href="{href}" aria-describedby="{tip}">{words}</a>'
+                f'<span class="tip" role="tooltip" id="{tip}">{escape(self.definitions[term_id])}</span></span>'
+            )
+
+        body = _MARKERS.sub(replace, html)
+        notes = [(number, self.site.sources[source_id]) for source_id, number in numbers.items()]
+        return body.replace(NOTES, self.render_notes(notes=notes, root=root) if notes else "")

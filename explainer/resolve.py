@@ -81,6 +81,8 @@ class Site:
     def title(self, kind: str, item_id: str) -> str:
         """How an item is named in links."""
         item = self.get(kind, item_id)
+        if kind == "source":
+            return item.label
         if kind == "quote":
             return f"Quote from {self.title('actor', item.speaker)}, {item.date.human()}"
         return getattr(item, "name", None) or getattr(item, "term", None) or item.title

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from itertools import groupby
 from typing import TYPE_CHECKING, Any
 
+from . import charts
 from .dates import PartialDate
 
 if TYPE_CHECKING:
@@ -65,6 +66,16 @@ def item_path(kind: str, item_id: str) -> str:
     raise KeyError(kind)
 
 
+def relative_link(from_page: str, target: str) -> str:
+    """Shortest relative link between two output paths: works from any sub-path and from disk."""
+    here = from_page.split("/")[:-1]
+    there = target.split("/")
+    common = 0
+    while common < len(here) and common < len(there) - 1 and here[common] == there[common]:
+        common += 1
+    return "../" * (len(here) - common) + "/".join(there[common:])
+
+
 def pretty_url(path: str) -> str:
     """The address a host serves a page at: 'timeline/index.html' -> 'timeline/'."""
     return path[: -len("index.html")] if path.endswith("index.html") else path
@@ -81,12 +92,27 @@ class Route:
     description: str | None = None
     lastmod: PartialDate | None = None
     in_sitemap: bool = True
-    absolute_links: bool = False  # for pages served at any depth (404)
+    absolute_links: bool = False  # root-relative links, for pages served at any depth (404)
 
     @property
     def section(self) -> str:
         """First path segment, for marking the current section in navigation."""
         return self.path.split("/", 1)[0] if "/" in self.path else ""
+
+
+@dataclass(frozen=True)
+class TimelineFilter:
+    """A static page of the timeline narrowed to one actor or one sticking point."""
+
+    kind: str  # 'actor' or 'sticking_point'
+    id: str
+    label: str
+    description: str
+
+    @property
+    def path(self) -> str:
+        folder = "by-actor" if self.kind == "actor" else "by-sticking-point"
+        return f"timeline/{folder}/{self.id}/index.html"
 
 
 @dataclass(frozen=True)
@@ -99,6 +125,22 @@ class Matrix:
 
 def _by_month(events: list[Event]) -> list[tuple[str, list[Event]]]:
     return [(month, list(group)) for month, group in groupby(events, key=lambda e: e.date.month_key())]
+
+
+def _timeline_filters(site: Site) -> list[tuple[TimelineFilter, list[Event]]]:
+    """One filter per actor and per sticking point that has any event, with those events."""
+    filters = []
+    for actor in site.actors.values():
+        events = site.referring("actor", actor.id, "event", "actors")
+        if events:
+            filters.append((TimelineFilter("actor", actor.id, actor.name, f"involving {actor.name}"), events))
+    for point in site.sticking_points.values():
+        events = site.referring("sticking_point", point.id, "event", "sticking_points")
+        if events:
+            filters.append(
+                (TimelineFilter("sticking_point", point.id, point.title, f"on {point.title}"), events)
+            )
+    return filters
 
 
 def _positions_matrix(site: Site) -> Matrix:
@@ -144,22 +186,40 @@ def routes(site: Site) -> list[Route]:
     points = list(site.sticking_points.values())
     about = site.pages.get("about")
 
-    def index(path: str, template: str, title: str, **context: Any) -> Route:
+    def section(path: str, template: str, title: str, **context: Any) -> Route:
         return Route(path, template, title, context, lastmod=as_of)
 
+    filters = _timeline_filters(site)
+    filter_links = {
+        "actors": [(site.actors[f.id], f.path, len(e)) for f, e in filters if f.kind == "actor"],
+        "points": [
+            (site.sticking_points[f.id], f.path, len(e)) for f, e in filters if f.kind == "sticking_point"
+        ],
+    }
+    phases_with_points = [(p, site.referring("phase", p.id, "sticking_point")) for p in phases]
+
     result = [
-        index(
+        section(
             "index.html",
             "home.html",
             site.config.title,
             page=site.pages.get(HOME_PAGE),
-            phases=phases,
+            phases=phases_with_points,
             points=points,
             key_actors=[a for a in site.actors.values() if a.importance == "key"],
             latest=key_events[-LATEST_KEY_EVENTS:][::-1],
         ),
-        index("timeline/index.html", "timeline.html", "Timeline", months=_by_month(events)),
-        index(
+        section(
+            "timeline/index.html",
+            "timeline.html",
+            "Timeline",
+            months=_by_month(events),
+            overview=charts.overview(events),
+            filters=filter_links,
+            filter=None,
+            count=len(events),
+        ),
+        section(
             "actors/index.html",
             "actors.html",
             "Who is who",
@@ -169,28 +229,45 @@ def routes(site: Site) -> list[Route]:
                 if any(a.part == part for a in site.actors.values())
             ],
         ),
-        index(
+        section(
             "deal/index.html",
             "deal.html",
             "The deal",
-            phases=[(p, site.referring("phase", p.id, "sticking_point")) for p in phases],
+            phases=phases_with_points,
         ),
-        index(
+        section(
             "sticking-points/index.html",
             "sticking_points.html",
             "Sticking points",
             points=points,
             matrix=_positions_matrix(site),
         ),
-        index("quotes/index.html", "quotes.html", "Quotes", quotes=list(site.quotes.values())),
-        index("glossary/index.html", "glossary.html", "Glossary", terms=list(site.terms.values())),
-        index(
+        section("quotes/index.html", "quotes.html", "Quotes", quotes=list(site.quotes.values())),
+        section("glossary/index.html", "glossary.html", "Glossary", terms=list(site.terms.values())),
+        section(
             "sources/index.html",
             "sources.html",
             "Sources",
             sources=[(source, site.citing(source.id)) for source in site.sources.values()],
         ),
     ]
+    for timeline_filter, matching in filters:
+        result.append(
+            Route(
+                timeline_filter.path,
+                "timeline.html",
+                f"Timeline: {timeline_filter.label}",
+                {
+                    "months": _by_month(matching),
+                    "overview": None,
+                    "filters": filter_links,
+                    "filter": timeline_filter,
+                    "count": len(matching),
+                },
+                lastmod=as_of,
+                in_sitemap=False,
+            )
+        )
     for index, event in enumerate(events):
         result.append(
             Route(

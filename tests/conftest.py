@@ -100,3 +100,34 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     run = Project(root).cli("--quiet")
     assert run.code == 0, run.err
     return root / "output"
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """One headless Chromium for the session (Debian's binary; nothing is downloaded)."""
+    from browser import CHROMIUM, CHROMIUM_ARGS
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def served_site(tmp_path_factory: pytest.TempPathFactory):
+    """The real site built for, and served from, a free loopback port: (url, output folder)."""
+    from browser import static_server
+
+    root = tmp_path_factory.mktemp("served")
+    shutil.copytree(REPO / "site_src", root / "site_src")
+    shutil.copytree(REPO / "templates", root / "templates")
+    with static_server(root / "output") as url:
+        run = Project(root).cli("--quiet", "--base-url", url)
+        assert run.code == 0, run.err
+        yield url, root / "output"
+
+
+@pytest.fixture(scope="session")
+def site_url(served_site: tuple[str, Path]) -> str:
+    return served_site[0]

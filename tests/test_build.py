@@ -64,6 +64,8 @@ def test_every_internal_link_and_fragment_resolves(built_site: Path) -> None:
     for page in html_pages(built_site):
         soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
         ids_by_page[page] = {tag["id"] for tag in soup.find_all(id=True)}
+        if page.name == "404.html":  # root-relative on purpose; checked in its own test
+            continue
         links += [
             (page, tag.get("href") or tag.get("src"))
             for tag in soup.find_all(["a", "link", "script"])
@@ -109,11 +111,11 @@ def test_sitemap_and_feed(built_site: Path) -> None:
     assert "Sitemap: https://example.org/gaza-talks/sitemap.xml" in (built_site / "robots.txt").read_text()
 
 
-def test_404_links_are_absolute_so_they_work_at_any_depth(built_site: Path) -> None:
+def test_404_links_start_at_the_site_root_so_they_work_at_any_depth(built_site: Path) -> None:
     soup = BeautifulSoup((built_site / "404.html").read_text(), "html.parser")
     for tag in soup.find_all(["a", "link"], href=True):
-        if not tag["href"].startswith("#"):
-            assert tag["href"].startswith("https://example.org/gaza-talks/"), tag
+        if tag.get("rel") != ["canonical"] and not tag["href"].startswith("#"):
+            assert tag["href"].startswith("/gaza-talks/"), tag
 
 
 def test_rebuilds_are_byte_identical(project: Project) -> None:

@@ -55,9 +55,7 @@ def test_citations_are_numbered_per_page_in_reading_order(project: Project) -> N
     )
     assert project.cli().code == 0
     soup = BeautifulSoup((project.out / "timeline/cites/index.html").read_text(), "html.parser")
-    body_cites = [
-        [a.get_text() for a in sup.find_all("a")] for sup in soup.select("main article > p sup.cite")
-    ]
+    body_cites = [[a.get_text() for a in sup.find_all("a")] for sup in soup.select("main .prose sup.cite")]
     # the facts list cites the event's own source first, so it is note 1
     assert body_cites == [["2"], ["1", "2"], ["3"]]
     notes = soup.select("section.notes li")
@@ -76,7 +74,7 @@ def test_cross_links_are_titled_from_their_target(project: Project) -> None:
         "events/links.md",
         "---\ntitle: Links\ndate: 2024-08-20\nsources: [ap-2024-08-19]\n---\n"
         "[[hamas]] [[event:doha-round]] [[term:netzarim-corridor]] [[phase:phase-2]] "
-        "[[sticking-point:philadelphi-corridor]] [[antony-blinken|the Secretary]]\n",
+        "[[sticking-point:philadelphi-corridor]] [[blinken|the Secretary]]\n",
     )
     assert project.cli().code == 0
     soup = BeautifulSoup((project.out / "timeline/links/index.html").read_text(), "html.parser")
@@ -84,11 +82,20 @@ def test_cross_links_are_titled_from_their_target(project: Project) -> None:
     assert links == [
         ("Hamas", "../../actors/hamas/index.html"),
         ("Mediators and Israel meet in Doha", "../../timeline/doha-round/index.html"),
-        ("Netzarim corridor", "../../glossary/index.html#term-netzarim-corridor"),
         ("Permanent end to hostilities", "../../deal/phase-2/index.html"),
         ("The Philadelphi corridor", "../../sticking-points/philadelphi-corridor/index.html"),
-        ("the Secretary", "../../actors/antony-blinken/index.html"),
+        ("the Secretary", "../../actors/blinken/index.html"),
     ]
+    term = soup.select_one(".prose .term > a")
+    assert (term.get_text(), term["href"]) == (
+        "Netzarim corridor",
+        "../../glossary/index.html#term-netzarim-corridor",
+    )
+    assert (
+        soup.find(id=term["aria-describedby"])
+        .get_text()
+        .startswith("A band of land held by the Israeli army")
+    )
 
 
 def test_private_use_markers_in_content_cannot_forge_citations(project: Project) -> None:
@@ -100,3 +107,19 @@ def test_private_use_markers_in_content_cannot_forge_citations(project: Project)
     html = (project.out / "timeline/forged/index.html").read_text()
     assert "\ue000" not in html and "\ue002" not in html
     assert "<h1>Forged ap-2024-08-19</h1>" in html
+
+
+def test_glossary_terms_are_linked_once_per_page_outside_links_and_code(project: Project) -> None:
+    project.write(
+        "events/terms.md",
+        "---\ntitle: Terms\ndate: 2024-08-20\nsources: [ap-2024-08-19]\n---\n"
+        "The mediators met. The mediators met again [@ap-2024-08-19].\n\n"
+        "`mediators` in code and [the mediators](https://example.org/) in a link stay as they are.\n",
+    )
+    assert project.cli().code == 0
+    soup = BeautifulSoup((project.out / "timeline/terms/index.html").read_text(), "html.parser")
+    terms = soup.select(".prose .term")
+    assert len(terms) == 1 and terms[0].a.get_text() == "mediators"
+    assert soup.select_one(".prose code").get_text() == "mediators"
+    glossary = BeautifulSoup((project.out / "glossary/index.html").read_text(), "html.parser")
+    assert not glossary.select(".term")

@@ -1,0 +1,225 @@
+"""Every page type in a real browser: accessible, error-free, usable at 360 px, without JS, by keyboard."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from bs4 import BeautifulSoup
+from conftest import REPO
+
+PAGE_TYPES = [
+    "index.html",
+    "timeline/index.html",
+    "timeline/by-actor/hamas/index.html",
+    "timeline/doha-round/index.html",
+    "actors/index.html",
+    "actors/hamas/index.html",
+    "deal/index.html",
+    "deal/phase-1/index.html",
+    "sticking-points/index.html",
+    "sticking-points/netzarim-and-the-north/index.html",
+    "quotes/index.html",
+    "glossary/index.html",
+    "sources/index.html",
+    "about/index.html",
+    "404.html",
+]
+BUDGET_BYTES = 60 * 1024
+SITE_PATH = "/gaza-talks/"  # the path of site.yaml's base_url, where 404.html's links start
+axe = Axe()
+
+
+@pytest.fixture
+def page(chromium):
+    """A fresh page that records console errors, page errors and every request it makes."""
+    context = chromium.new_context(viewport={"width": 1200, "height": 900})
+    page = context.new_page()
+    page.problems = []
+    page.hosts = set()
+    page.on("console", lambda message: message.type == "error" and page.problems.append(message.text))
+    page.on("pageerror", lambda error: page.problems.append(str(error)))
+    page.on("request", lambda request: page.hosts.add(urlsplit(request.url).netloc))
+    yield page
+    context.close()
+
+
+def violations(page) -> list[str]:
+    results = axe.run(page)
+    return [
+        f"{v['id']}: {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+    ]
+
+
+@pytest.mark.parametrize("path", PAGE_TYPES)
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_no_violations(page, site_url: str, path: str, scheme: str) -> None:
+    page.emulate_media(color_scheme=scheme)
+    page.goto(site_url + path)
+    assert violations(page) == []
+
+
+@pytest.mark.parametrize("path", PAGE_TYPES)
+def test_no_console_errors_and_no_other_hosts(page, site_url: str, path: str) -> None:
+    page.goto(site_url + path, wait_until="networkidle")
+    assert page.problems == []
+    assert page.hosts == {urlsplit(site_url).netloc}
+
+
+@pytest.mark.parametrize("path", PAGE_TYPES)
+def test_no_horizontal_scrolling_at_360px(page, site_url: str, path: str) -> None:
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.goto(site_url + path)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+@pytest.mark.parametrize("path", PAGE_TYPES)
+def test_content_is_there_without_javascript(chromium, site_url: str, path: str) -> None:
+    """JavaScript only enhances: with it off, the main content reads exactly the same."""
+    texts = []
+    for enabled in (True, False):
+        context = chromium.new_context(java_script_enabled=enabled)
+        page = context.new_page()
+        page.goto(site_url + path)
+        assert page.locator("main h1").count() == 1
+        texts.append(" ".join(page.locator("main").inner_text().split()))
+        context.close()
+    assert len(texts[1]) > 100
+    assert texts[0] == texts[1]
+
+
+@pytest.mark.parametrize("path", PAGE_TYPES)
+def test_keyboard_reaches_every_link(page, site_url: str, path: str) -> None:
+    page.goto(site_url + path)
+    visible_links = page.evaluate(
+        "[...document.querySelectorAll('a[href]')].filter(a => a.checkVisibility()).length"
+    )
+    stops = page.evaluate("document.querySelectorAll('a[href], summary, button, [tabindex]').length")
+    page.evaluate("document.querySelectorAll('a[href]').forEach((a, i) => a.dataset.index = i)")
+    reached = set()
+    for _ in range(stops + 5):
+        page.keyboard.press("Tab")
+        index = page.evaluate("document.activeElement.dataset.index")
+        if index is not None:
+            reached.add(index)
+        outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+        assert outline != "none" or page.evaluate("document.activeElement === document.body")
+    assert len(reached) == visible_links
+
+
+def test_skip_link_is_first_and_leads_to_main(page, site_url: str) -> None:
+    page.goto(site_url + "timeline/index.html")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Skip to the content"
+    page.keyboard.press("Enter")
+    assert page.evaluate("location.hash") == "#main"
+
+
+def test_glossary_definition_shows_on_focus_and_hover(page, site_url: str) -> None:
+    page.goto(site_url + "index.html")
+    term = page.locator(".term > a").first
+    tip = page.locator(".term .tip").first
+    assert not tip.is_visible()
+    term.focus()
+    assert tip.is_visible()
+    page.mouse.move(0, 0)
+    page.keyboard.press("Tab")
+    assert not tip.is_visible()
+    term.hover()
+    assert tip.is_visible()
+    described = term.get_attribute("aria-describedby")
+    assert page.locator(f"#{described}").inner_text() == tip.inner_text()
+
+
+def test_timeline_filter_works_in_place_with_javascript(page, site_url: str) -> None:
+    page.goto(site_url + "timeline/index.html")
+    total = page.locator("article.event").count()
+    page.locator("summary", has_text="who was involved").click()
+    page.locator(".filters a", has_text="Blinken").click()
+    assert page.url.endswith("timeline/index.html")
+    shown = page.locator("article.event:visible").count()
+    assert 0 < shown < total
+    assert "Showing" in page.locator(".filter-status").inner_text()
+    page.get_by_role("button", name="Show all events").click()
+    assert page.locator("article.event:visible").count() == total
+
+
+def test_timeline_filter_pages_work_without_javascript(chromium, site_url: str) -> None:
+    context = chromium.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(site_url + "timeline/index.html")
+    page.locator("summary", has_text="sticking point").click()
+    page.locator(".filters a", has_text="The Philadelphi corridor").click()
+    assert page.url.endswith("timeline/by-sticking-point/philadelphi-corridor/index.html")
+    assert page.locator("h1").inner_text() == "Timeline: The Philadelphi corridor"
+    assert 0 < page.locator("article.event").count() < 10
+    context.close()
+
+
+def test_positions_matrix_becomes_cards_on_a_phone(page, site_url: str) -> None:
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.goto(site_url + "sticking-points/index.html")
+    cell = page.locator(".matrix td:not(.empty)").first
+    label = page.evaluate("el => getComputedStyle(el, '::before').content", cell.element_handle())
+    assert label.strip('"') == cell.get_attribute("data-label")
+    assert not page.locator(".matrix thead").is_visible()
+
+
+def test_print_shows_source_urls(page, site_url: str) -> None:
+    page.goto(site_url + "timeline/doha-round/index.html")
+    page.emulate_media(media="print")
+    link = page.locator(".notes a.external").first
+    after = page.evaluate("el => getComputedStyle(el, '::after').content", link.element_handle())
+    assert link.get_attribute("href") in after
+    assert not page.locator(".site-nav").is_visible()
+
+
+def test_every_page_fits_the_budget(built_site: Path) -> None:
+    for html in sorted(built_site.rglob("*.html")):
+        soup = BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser")
+        total = html.stat().st_size
+        for tag in soup.find_all(["link", "script"]):
+            ref = (
+                tag.get("href")
+                if tag.name == "link" and "stylesheet" in tag.get("rel", [])
+                else tag.get("src")
+            )
+            if ref:
+                local = built_site / ref.removeprefix(SITE_PATH) if ref.startswith("/") else html.parent / ref
+                total += local.resolve().stat().st_size
+        assert total <= BUDGET_BYTES, f"{html.relative_to(built_site)}: {total} bytes"
+
+
+def test_no_page_refers_to_another_host_for_assets(built_site: Path) -> None:
+    for html in sorted(built_site.rglob("*.html")):
+        soup = BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser")
+        for tag in soup.find_all(["link", "script", "img", "iframe", "source"]):
+            ref = tag.get("src") or (
+                tag.get("href") if tag.name == "link" and tag.get("rel") != ["canonical"] else None
+            )
+            if ref and tag.get("rel") != ["alternate"]:
+                assert not urlsplit(ref).netloc, f"{html}: {ref}"
+
+
+def test_nu_html_checker_finds_no_errors(built_site: Path) -> None:
+    vnu = REPO / "node_modules/vnu-jar/build/dist/vnu.jar"
+    assert vnu.is_file(), "run `npm ci` to install the Nu Html Checker (vnu-jar)"
+    assert shutil.which("java"), "the Nu Html Checker needs Java"
+    done = subprocess.run(
+        ["java", "-jar", str(vnu), "--errors-only", "--format", "json", "--skip-non-html", str(built_site)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    messages = json.loads(done.stderr or '{"messages": []}')["messages"]
+    problems = [
+        f"{re.sub('^.*/output/', '', m.get('url', ''))}:{m.get('lastLine')}: {m['message']}" for m in messages
+    ]
+    assert problems == []
