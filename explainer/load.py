@@ -8,6 +8,7 @@ dates as text (their precision matters) and treats only true/false as booleans.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -62,6 +63,25 @@ class Record:
     id: str | None = None  # from the file name for folder kinds; validated later
     body: str | None = None
     body_line: int = 0
+    fingerprint: str = ""  # changes whenever anything above changes: the key for caches
+
+    def __post_init__(self) -> None:
+        if not self.fingerprint:
+            self.fingerprint = fingerprint(
+                repr(
+                    (
+                        self.kind,
+                        self.file,
+                        self.line,
+                        self.data,
+                        self.lines,
+                        self.text_lines,
+                        self.id,
+                        self.body,
+                        self.body_line,
+                    )
+                )
+            )
 
     def line_at(self, path: KeyPath) -> int:
         """Line of the deepest part of `path` that exists (a missing key points at its parent)."""
@@ -88,6 +108,22 @@ class Loaded:
 
     records: list[Record] = field(default_factory=list)
     errors: list[ContentError] = field(default_factory=list)
+    files_read: int = 0  # files actually read (the others came from the cache)
+
+
+FileStamp = tuple[int, int, int]
+
+
+@dataclass
+class FileCache:
+    """What each file gave last time, by path, while its size, mtime and inode stay the same."""
+
+    entries: dict[Path, tuple[FileStamp, list[Record], list[ContentError]]] = field(default_factory=dict)
+
+
+def fingerprint(text: str | bytes) -> str:
+    """A short, stable digest (the same in every process, unlike hash())."""
+    return hashlib.blake2b(text.encode() if isinstance(text, str) else text, digest_size=12).hexdigest()
 
 
 class _ContentLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
@@ -232,7 +268,8 @@ def split_front_matter(text: str, label: str) -> tuple[str, int, str, int]:
 
 def load_markdown_file(path: Path, file: str, collection: Collection) -> list[Record]:
     """One item per file: YAML front matter plus a Markdown body; the id is the file name."""
-    text = decode(path.read_bytes(), file)
+    raw = path.read_bytes()
+    text = decode(raw, file)
     front, front_line, body, body_line = split_front_matter(text, collection.label)
     data, lines, text_lines = parse_yaml(front, front_line)
     if data is None:
@@ -252,6 +289,7 @@ def load_markdown_file(path: Path, file: str, collection: Collection) -> list[Re
             id=path.stem,
             body=body,
             body_line=body_line,
+            fingerprint=fingerprint(file.encode() + b"\0" + raw),
         )
     ]
 
@@ -288,13 +326,14 @@ def load_list_file(path: Path, file: str, collection: Collection) -> list[Record
 
 
 def load_site_file(path: Path, file: str) -> list[Record]:
-    text = decode(path.read_bytes(), file)
+    raw = path.read_bytes()
+    text = decode(raw, file)
     if not text.strip():
         raise _FileProblem(1, "site.yaml is empty; it needs title, description, language, base_url and as_of")
     data, lines, text_lines = parse_yaml(text, 1)
     if not isinstance(data, dict):
         raise _FileProblem(1, "site.yaml must be fields (key: value lines), not a list or text")
-    return [Record("site", file, 1, data, lines, text_lines, id="site")]
+    return [Record("site", file, 1, data, lines, text_lines, id="site", fingerprint=fingerprint(raw))]
 
 
 def _subpaths(lines: dict[KeyPath, int], index: int) -> dict[KeyPath, int]:
@@ -385,8 +424,12 @@ def load_file(path: Path, collection: Collection | None) -> tuple[list[Record], 
         return [], [ContentError(Location(file, 1), f"cannot read the file: {error.strerror}")]
 
 
-def load(src: Path) -> Loaded:
-    """Read all of site_src; every unreadable file is reported, the rest still loaded."""
+def load(src: Path, cache: FileCache | None = None) -> Loaded:
+    """Read all of site_src; every unreadable file is reported, the rest still loaded.
+
+    With a cache, a file whose size, mtime and inode are unchanged is not read again.
+    """
+    cache = cache if cache is not None else FileCache()
     loaded = Loaded()
     if not src.is_dir():
         loaded.errors.append(
@@ -397,8 +440,19 @@ def load(src: Path) -> Loaded:
         )
         return loaded
     files, loaded.errors = content_files(src)
+    seen: dict[Path, tuple[FileStamp, list[Record], list[ContentError]]] = {}
     for path, collection in files:
-        records, errors = load_file(path, collection)
-        loaded.records.extend(records)
-        loaded.errors.extend(errors)
+        try:
+            status = path.stat()
+            stamp = (status.st_mtime_ns, status.st_size, status.st_ino)
+        except OSError:
+            stamp = (0, 0, 0)
+        entry = cache.entries.get(path)
+        if entry is None or entry[0] != stamp or stamp == (0, 0, 0):
+            entry = (stamp, *load_file(path, collection))
+            loaded.files_read += 1
+        seen[path] = entry
+        loaded.records.extend(entry[1])
+        loaded.errors.extend(entry[2])
+    cache.entries = seen
     return loaded

@@ -21,6 +21,7 @@ import re
 import xml.etree.ElementTree as etree
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 import markdown
 import nh3
@@ -92,9 +93,10 @@ def find_references(text: str) -> Iterator[Reference]:
         )
 
 
-def cited_sources(text: str) -> set[str]:
+@lru_cache(maxsize=16384)
+def cited_sources(text: str) -> frozenset[str]:
     """Source ids a text already cites inline (so a list of its sources need not repeat them)."""
-    return {ref.id for ref in find_references(text) if ref.kind == "source"}
+    return frozenset(ref.id for ref in find_references(text) if ref.kind == "source")
 
 
 def term_marker(term_id: str, words: str, by_hand: bool) -> str:

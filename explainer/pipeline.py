@@ -2,7 +2,9 @@
 
 Each stage collects every problem it can find; the pipeline stops after the first stage that
 found any (later stages would only repeat them), and nothing is written unless all succeeded.
-`check` and `serve` run the same steps, so what an editor previews is what gets published.
+A `Builder` keeps what the next build can reuse (files by stat, validated records, rendered
+Markdown and pages), so `serve` rebuilds only what an edit touched; `build` and `check` run
+the very same steps once.
 """
 
 from __future__ import annotations
@@ -12,10 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import BuildFailed, ContentError
-from .load import load
+from .load import FileCache, load
 from .render import PageRenderer, Rendered
 from .resolve import Site, resolve
-from .validate import validate
+from .validate import ValidationCache, validate
 from .write import write_site
 
 
@@ -34,38 +36,52 @@ class BuildResult:
     site: Site
     rendered: Rendered
     seconds: float = 0.0
+    files_read: int = 0
     timings: dict[str, float] = field(default_factory=dict)
 
 
-def assemble(project: Project, renderer: PageRenderer | None = None) -> BuildResult:
-    """Everything but writing: the whole site in memory, or BuildFailed with every problem."""
-    started = time.perf_counter()
-    timings: dict[str, float] = {}
+class Builder:
+    """Builds a project again and again, redoing only the work an edit invalidated."""
 
-    def lap(stage: str) -> None:
-        timings[stage] = time.perf_counter() - started - sum(timings.values())
+    def __init__(self, project: Project):
+        self.project = project
+        self.files = FileCache()
+        self.validated: ValidationCache = {}
+        self.renderer = PageRenderer(project.templates)
 
-    loaded = load(project.src)
-    lap("load")
-    content, validation_errors = validate(loaded.records)
-    lap("validate")
-    site, resolve_errors = resolve(content)
-    lap("resolve")
-    errors: list[ContentError] = loaded.errors + validation_errors + resolve_errors
-    if errors or site is None:
-        raise BuildFailed(errors)
-    renderer = renderer or PageRenderer(project.templates)
-    rendered, render_errors = renderer.render(site, project.base_url or site.config.base_url)
-    lap("render")
-    if render_errors:
-        raise BuildFailed(render_errors)
-    return BuildResult(site, rendered, time.perf_counter() - started, timings)
+    def assemble(self) -> BuildResult:
+        """The whole site in memory, or BuildFailed with every problem found."""
+        started = time.perf_counter()
+        timings: dict[str, float] = {}
+
+        def lap(stage: str) -> None:
+            timings[stage] = time.perf_counter() - started - sum(timings.values())
+
+        loaded = load(self.project.src, self.files)
+        lap("load")
+        content, validation_errors = validate(loaded.records, self.validated)
+        lap("validate")
+        site, resolve_errors = resolve(content)
+        lap("resolve")
+        errors: list[ContentError] = loaded.errors + validation_errors + resolve_errors
+        if errors or site is None:
+            raise BuildFailed(errors)
+        rendered, render_errors = self.renderer.render(site, self.project.base_url or site.config.base_url)
+        lap("render")
+        if render_errors:
+            raise BuildFailed(render_errors)
+        return BuildResult(site, rendered, time.perf_counter() - started, loaded.files_read, timings)
 
 
-def build(project: Project, renderer: PageRenderer | None = None) -> BuildResult:
+def assemble(project: Project) -> BuildResult:
+    """One build in memory (what `check` runs)."""
+    return Builder(project).assemble()
+
+
+def build(project: Project) -> BuildResult:
     """Assemble the site and swap it into the output folder."""
     started = time.perf_counter()
-    result = assemble(project, renderer)
+    result = assemble(project)
     write_site(result.rendered.files, project.out, protected=[project.src, project.templates])
     result.timings["write"] = time.perf_counter() - started - result.seconds
     result.seconds = time.perf_counter() - started

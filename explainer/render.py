@@ -8,18 +8,22 @@ page (relative root, citation numbers, linked titles, glossary tooltips) is fill
 
 from __future__ import annotations
 
+import dataclasses
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import jinja2
+from jinja2 import meta
 from markupsafe import Markup, escape
 
 from . import routes
 from .dates import PartialDate, human_range
 from .errors import ContentError, Location, display_path
+from .load import fingerprint
 from .markup import (
     CITE_CLOSE,
     CITE_OPEN,
@@ -52,6 +56,58 @@ class Rendered:
 
     files: dict[str, bytes] = field(default_factory=dict)
     pages: int = 0
+    pages_rendered: int = 0  # pages actually rendered this time (the rest were reused)
+
+
+@dataclass(frozen=True)
+class _RenderedPage:
+    key: str
+    lookups: frozenset[tuple[str, str]]  # items whose title, source or definition it shows
+    lookups_key: str
+    content: bytes
+
+
+def _lookups_key(lookups: Iterable[tuple[str, str]], site: Site) -> str:
+    return fingerprint("\0".join(f"{k}:{i}:{site.fingerprints.get((k, i), '-')}" for k, i in sorted(lookups)))
+
+
+_SCALARS = frozenset({str, int, float, bool, type(None), PartialDate})
+
+
+class ContextKeys:
+    """Fingerprints of what routes give their templates, with published items reduced to their
+    own fingerprints. Containers shared by many routes (the same list of all actors, say) are
+    fingerprinted once per build."""
+
+    def __init__(self, site: Site):
+        self.site = site
+        self.memo: dict[int, str] = {}
+
+    def route(self, route: routes.Route) -> str:
+        head = repr(
+            (route.path, route.template, route.title, route.description, route.lastmod, route.absolute_links)
+        )
+        return fingerprint(head + "\0" + self.of(route.context))
+
+    def of(self, value: Any) -> str:
+        if type(value) in _SCALARS:
+            return repr(value)
+        kind = self.site.kind_of(value)
+        if kind is not None:
+            return self.site.fingerprints[(kind, value.id)]
+        known = self.memo.get(id(value))
+        if known is not None:
+            return known
+        if isinstance(value, dict):
+            parts = [f"{name}={self.of(element)}" for name, element in value.items()]
+        elif isinstance(value, (list, tuple)):
+            parts = [self.of(element) for element in value]
+        elif dataclasses.is_dataclass(value) and not isinstance(value, (type, PartialDate)):
+            parts = [self.of(getattr(value, item.name)) for item in dataclasses.fields(value)]
+        else:
+            return repr(value)
+        known = self.memo[id(value)] = fingerprint("[" + "\0".join(parts) + "]")
+        return known
 
 
 def relative_root(path: str) -> str:
@@ -96,6 +152,9 @@ class PageRenderer:
     def __init__(self, templates: Path, markdown: MarkdownRenderer | None = None):
         self.templates = templates.resolve()
         self.markdown = markdown or MarkdownRenderer()
+        self._pages: dict[str, _RenderedPage] = {}  # the last good render, for reuse
+        self._template_sources: dict[str, str] = {}
+        self._template_uses: dict[str, set[str]] = {}
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(self.templates),
             autoescape=jinja2.select_autoescape(("html", "xml"), default_for_string=True, default=False),
@@ -103,6 +162,7 @@ class PageRenderer:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
+            auto_reload=True,
         )
         self.env.filters.update(
             md=self.markdown.block,
@@ -139,45 +199,120 @@ class PageRenderer:
         }
 
     def render(self, site: Site, base_url: str) -> tuple[Rendered, list[ContentError]]:
-        """Every route, rendered; template problems come back as located errors."""
+        """Every route, rendered; template problems come back as located errors.
+
+        A page whose inputs are unchanged since the last render is not rendered again: its key
+        covers its template and everything that template pulls in, the route and its context
+        (items by fingerprint), the site-wide settings, and every item whose title, source or
+        definition the page looked up last time.
+        """
         rendered = Rendered(files=self.assets())
         errors: list[ContentError] = []
-        all_routes = routes.routes(site)
-        shared = {
-            "site": site,
-            "config": site.config,
-            "base_url": base_url,
-            "routes": all_routes,
-            "title_of": site.title,
-            "absolute_url": lambda path="": absolute_url(base_url, path),
-        }
         notes = self._template("partials/notes.html", errors)
         if notes is None:
             return rendered, errors
-        self.markdown.set_terms(
-            {name: term.id for term in site.terms.values() for name in (term.term, *term.aliases)}
-        )
+        term_names = {name: term.id for term in site.terms.values() for name in (term.term, *term.aliases)}
+        self.markdown.set_terms(term_names)
         finish = PageFinisher(site, notes.render)
-        for route in all_routes:
-            template = self._template(route.template, errors)
-            if template is None:
-                continue
-            root = site_root_path(base_url) if route.absolute_links else relative_root(route.path)
-            try:
-                text = template.render(**shared, **route.context, route=route, root=root)
-                if route.path.endswith(".html"):
-                    text = finish(text, root, link_terms=route.path != routes.section_path("term"))
-            except Exception as error:  # any template failure becomes a located message
-                errors.append(
-                    ContentError(
-                        _template_location(error, self.templates),
-                        f"{type(error).__name__}: {error} (rendering {route.path})",
-                    )
-                )
-                continue
-            rendered.files[route.path] = text.encode("utf-8")
+        template_keys = self._template_keys()
+        site_key = fingerprint(repr((base_url, site.config, sorted(term_names.items()), routes.NAVIGATION)))
+        shared = {
+            "config": site.config,
+            "base_url": base_url,
+            "absolute_url": lambda path="": absolute_url(base_url, path),
+        }
+        pages: dict[str, _RenderedPage] = {}
+        context_keys = ContextKeys(site)
+        for route in routes.routes(site):
+            key = fingerprint(
+                "\0".join((site_key, template_keys.get(route.template, ""), context_keys.route(route)))
+            )
+            previous = self._pages.get(route.path)
+            if (
+                previous
+                and previous.key == key
+                and previous.lookups_key == _lookups_key(previous.lookups, site)
+            ):
+                pages[route.path] = previous
+            else:
+                page = self._render_route(route, key, site, base_url, shared, finish, errors)
+                if page is None:
+                    continue
+                pages[route.path] = page
+                rendered.pages_rendered += route.path.endswith(".html")
+            rendered.files[route.path] = pages[route.path].content
             rendered.pages += route.path.endswith(".html")
+        if not errors:
+            self._pages = pages
         return rendered, errors
+
+    def _render_route(
+        self,
+        route: routes.Route,
+        key: str,
+        site: Site,
+        base_url: str,
+        shared: dict[str, Any],
+        finish: PageFinisher,
+        errors: list[ContentError],
+    ) -> _RenderedPage | None:
+        template = self._template(route.template, errors)
+        if template is None:
+            return None
+        root = site_root_path(base_url) if route.absolute_links else relative_root(route.path)
+        lookups: set[tuple[str, str]] = set()
+
+        def title_of(kind: str, item_id: str) -> str:
+            lookups.add((kind, item_id))
+            return site.title(kind, item_id)
+
+        try:
+            text = template.render(**shared, **route.context, route=route, root=root, title_of=title_of)
+            if route.path.endswith(".html"):
+                text = finish(text, root, lookups, link_terms=route.path != routes.section_path("term"))
+        except Exception as error:  # any template failure becomes a located message
+            errors.append(
+                ContentError(
+                    _template_location(error, self.templates),
+                    f"{type(error).__name__}: {error} (rendering {route.path})",
+                )
+            )
+            return None
+        return _RenderedPage(key, frozenset(lookups), _lookups_key(lookups, site), text.encode("utf-8"))
+
+    def _template_keys(self) -> dict[str, str]:
+        """Per template: a fingerprint of its source and of every template it extends, includes
+        or imports, so a change to a partial re-renders exactly the pages that use it."""
+        sources: dict[str, str] = {}
+        for path in sorted(self.templates.rglob("*")):
+            if path.is_file() and ASSETS_DIR not in path.relative_to(self.templates).parts[:1]:
+                sources[path.relative_to(self.templates).as_posix()] = path.read_text(
+                    encoding="utf-8", errors="replace"
+                )
+        if sources != self._template_sources:
+            self._template_sources = sources
+            self._template_uses = {}
+            for name, source in sources.items():
+                try:
+                    self._template_uses[name] = {
+                        n for n in meta.find_referenced_templates(self.env.parse(source)) if n
+                    }
+                except jinja2.TemplateSyntaxError:
+                    self._template_uses[name] = set()
+
+        def closure(name: str) -> set[str]:
+            seen, todo = set(), [name]
+            while todo:
+                current = todo.pop()
+                if current not in seen:
+                    seen.add(current)
+                    todo.extend(self._template_uses.get(current, ()))
+            return seen
+
+        return {
+            name: fingerprint("\0".join(f"{n}\0{sources.get(n, '')}" for n in sorted(closure(name))))
+            for name in sources
+        }
 
     def _template(self, name: str, errors: list[ContentError]) -> jinja2.Template | None:
         try:
@@ -208,7 +343,7 @@ class PageFinisher:
         self.render_notes = render_notes
         self.definitions = {term.id: plain_text(term.definition, site.title) for term in site.terms.values()}
 
-    def __call__(self, html: str, root: str, link_terms: bool = True) -> str:
+    def __call__(self, html: str, root: str, lookups: set[tuple[str, str]], link_terms: bool = True) -> str:
         numbers: dict[str, int] = {}
         linked: dict[str, int] = {}
 
@@ -217,6 +352,7 @@ class PageFinisher:
             if marker == ROOT:
                 return root
             if match.group("kind"):
+                lookups.add((match.group("kind"), match.group("id")))
                 return str(escape(self.site.title(match.group("kind"), match.group("id"))))
             if match.group("term"):
                 return term(
@@ -229,6 +365,7 @@ class PageFinisher:
         def cite(source_ids: list[str]) -> str:
             links = []
             for source_id in source_ids:
+                lookups.add(("source", source_id))
                 number = numbers.setdefault(source_id, len(numbers) + 1)
                 label = escape(f"Source {number}: {self.site.sources[source_id].publisher}")
                 links.append(f'<a href="#note-{source_id}" aria-label="{label}">{number}</a>')
@@ -237,6 +374,7 @@ class PageFinisher:
         def term(term_id: str, by_hand: bool, words: str) -> str:
             if not link_terms or (term_id in linked and not by_hand):
                 return words
+            lookups.add(("term", term_id))
             count = linked[term_id] = linked.get(term_id, 0) + 1
             tip = f"tip-{term_id}" + (f"-{count}" if count > 1 else "")
             href = f"{root}{routes.item_path('term', term_id)}"

@@ -35,6 +35,16 @@ from .routes import RESERVED_PAGE_IDS
 from .validate import Content
 
 _LABELS = {c.kind: c.label for c in COLLECTIONS}
+_KIND_OF_TYPE: dict[type, str] = {
+    Event: "event",
+    Actor: "actor",
+    Phase: "phase",
+    StickingPoint: "sticking_point",
+    Quote: "quote",
+    Source: "source",
+    Term: "term",
+    Page: "page",
+}
 _FOLDERS = {c.kind: c.folder or c.list_file for c in COLLECTIONS}
 
 
@@ -61,6 +71,7 @@ class Site:
     terms: dict[str, Term]
     pages: dict[str, Page]
     referrers: dict[tuple[str, str], list[Referrer]] = field(default_factory=dict)
+    fingerprints: dict[tuple[str, str], str] = field(default_factory=dict)  # changes with the item
     drafts: int = 0
 
     def __post_init__(self) -> None:
@@ -74,6 +85,11 @@ class Site:
             "term": self.terms,
             "page": self.pages,
         }
+
+    def kind_of(self, item: Any) -> str | None:
+        """The kind of a published item ('event', ...), or None for anything else."""
+        kind = _KIND_OF_TYPE.get(type(item))
+        return kind if kind and self.by_kind[kind].get(item.id) is item else None
 
     def get(self, kind: str, item_id: str) -> Any:
         return self.by_kind[kind][item_id]
@@ -239,6 +255,7 @@ def resolve(content: Content) -> tuple[Site | None, list[ContentError]]:
         terms=ordered["term"],
         pages=ordered["page"],
         referrers=dict(resolver.referrers),
+        fingerprints={key: record.fingerprint for key, record in content.origins.items()},
         drafts=len(content.drafts),
     )
     return site, resolver.errors

@@ -9,6 +9,7 @@ sorted, looked up) is prepared here, so templates only lay it out.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import groupby
 from typing import TYPE_CHECKING, Any
 
@@ -66,6 +67,7 @@ def item_path(kind: str, item_id: str) -> str:
     raise KeyError(kind)
 
 
+@lru_cache(maxsize=65536)
 def relative_link(from_page: str, target: str) -> str:
     """Shortest relative link between two output paths: works from any sub-path and from disk."""
     here = from_page.split("/")[:-1]
@@ -116,6 +118,48 @@ class TimelineFilter:
 
 
 @dataclass(frozen=True)
+class EventSummary:
+    """An event without its text, for lists: a page holding only these is not re-rendered
+    when an event's text changes, only when what the list shows does."""
+
+    id: str
+    title: str
+    date: PartialDate
+    end_date: PartialDate | None
+    display_date: str | None
+    location: str | None
+    actors: list[str]
+    sources: list[str]
+    importance: str
+
+
+class _Summaries(dict[str, EventSummary]):
+    """One summary object per event and build, shared by every page that lists the event."""
+
+    def __init__(self, events: list[Event]):
+        super().__init__(
+            (
+                e.id,
+                EventSummary(
+                    e.id,
+                    e.title,
+                    e.date,
+                    e.end_date,
+                    e.display_date,
+                    e.location,
+                    e.actors,
+                    e.sources,
+                    e.importance,
+                ),
+            )
+            for e in events
+        )
+
+    def of(self, events: list[Event]) -> list[EventSummary]:
+        return [self[event.id] for event in events]
+
+
+@dataclass(frozen=True)
 class Matrix:
     """Positions table: one row per sticking point, one column per actor with any position."""
 
@@ -123,7 +167,7 @@ class Matrix:
     rows: list[tuple[StickingPoint, list[Position | None]]]
 
 
-def _by_month(events: list[Event]) -> list[tuple[str, list[Event]]]:
+def _by_month(events: list[Any]) -> list[tuple[str, list[Any]]]:
     return [(month, list(group)) for month, group in groupby(events, key=lambda e: e.date.month_key())]
 
 
@@ -153,7 +197,7 @@ def _positions_matrix(site: Site) -> Matrix:
     return Matrix(actors, rows)
 
 
-def _event_context(site: Site, events: list[Event], index: int) -> dict[str, Any]:
+def _event_context(site: Site, events: list[Event], index: int, summaries: _Summaries) -> dict[str, Any]:
     event = events[index]
     return {
         "event": event,
@@ -161,17 +205,17 @@ def _event_context(site: Site, events: list[Event], index: int) -> dict[str, Any
         "phases": [site.phases[i] for i in event.phases],
         "points": [site.sticking_points[i] for i in event.sticking_points],
         "quotes": site.referring("event", event.id, "quote"),
-        "previous": events[index - 1] if index > 0 else None,
-        "next": events[index + 1] if index + 1 < len(events) else None,
+        "previous": summaries[events[index - 1].id] if index > 0 else None,
+        "next": summaries[events[index + 1].id] if index + 1 < len(events) else None,
     }
 
 
-def _actor_context(site: Site, actor: Actor) -> dict[str, Any]:
+def _actor_context(site: Site, actor: Actor, summaries: _Summaries) -> dict[str, Any]:
     return {
         "actor": actor,
         "affiliation": site.actors.get(actor.affiliation or ""),
         "members": site.referring("actor", actor.id, "actor", "affiliation"),
-        "events": site.referring("actor", actor.id, "event"),
+        "events": summaries.of(site.referring("actor", actor.id, "event")),
         "quotes": site.referring("actor", actor.id, "quote"),
         "positions": site.positions_of(actor.id),
     }
@@ -185,6 +229,7 @@ def routes(site: Site) -> list[Route]:
     phases = list(site.phases.values())
     points = list(site.sticking_points.values())
     about = site.pages.get("about")
+    summaries = _Summaries(events)
 
     def section(path: str, template: str, title: str, **context: Any) -> Route:
         return Route(path, template, title, context, lastmod=as_of)
@@ -207,7 +252,7 @@ def routes(site: Site) -> list[Route]:
             phases=phases_with_points,
             points=points,
             key_actors=[a for a in site.actors.values() if a.importance == "key"],
-            latest=key_events[-LATEST_KEY_EVENTS:][::-1],
+            latest=summaries.of(key_events[-LATEST_KEY_EVENTS:][::-1]),
         ),
         section(
             "timeline/index.html",
@@ -258,7 +303,7 @@ def routes(site: Site) -> list[Route]:
                 "timeline.html",
                 f"Timeline: {timeline_filter.label}",
                 {
-                    "months": _by_month(matching),
+                    "months": _by_month(summaries.of(matching)),
                     "overview": None,
                     "filters": filter_links,
                     "filter": timeline_filter,
@@ -274,7 +319,7 @@ def routes(site: Site) -> list[Route]:
                 item_path("event", event.id),
                 "event.html",
                 event.title,
-                _event_context(site, events, index),
+                _event_context(site, events, index, summaries),
                 lastmod=event.end_date or event.date,
             )
         )
@@ -284,14 +329,15 @@ def routes(site: Site) -> list[Route]:
                 item_path("actor", actor.id),
                 "actor.html",
                 actor.name,
-                _actor_context(site, actor),
+                _actor_context(site, actor, summaries),
                 lastmod=as_of,
             )
         )
     for phase in phases:
         context = {
             "phase": phase,
-            "events": site.referring("phase", phase.id, "event"),
+            "phase_count": len(phases),
+            "events": summaries.of(site.referring("phase", phase.id, "event")),
             "points": site.referring("phase", phase.id, "sticking_point"),
         }
         result.append(Route(item_path("phase", phase.id), "phase.html", phase.title, context, lastmod=as_of))
@@ -300,7 +346,7 @@ def routes(site: Site) -> list[Route]:
             "point": point,
             "positions": [(site.actors[p.actor], p) for p in point.positions],
             "phases": [site.phases[i] for i in point.phases],
-            "events": site.referring("sticking_point", point.id, "event"),
+            "events": summaries.of(site.referring("sticking_point", point.id, "event")),
         }
         result.append(
             Route(
@@ -323,9 +369,10 @@ def routes(site: Site) -> list[Route]:
                     lastmod=as_of,
                 )
             )
+    sitemap = [(route.path, route.lastmod) for route in result if route.in_sitemap]
     result += [
         Route("404.html", "404.html", "Page not found", in_sitemap=False, absolute_links=True),
-        Route("sitemap.xml", "sitemap.xml", "Sitemap", in_sitemap=False),
+        Route("sitemap.xml", "sitemap.xml", "Sitemap", {"entries": sitemap}, in_sitemap=False),
         Route("robots.txt", "robots.txt", "robots.txt", in_sitemap=False),
         Route("feed.xml", "feed.xml", "Timeline", {"entries": events[::-1]}, in_sitemap=False),
     ]

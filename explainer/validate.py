@@ -136,12 +136,26 @@ def validate_record(record: Record) -> tuple[Any | None, list[ContentError]]:
         return None, errors
 
 
-def validate(records: list[Record]) -> tuple[Content, list[ContentError]]:
-    """Validate every record; collect all errors; index items by kind and id."""
+ValidationCache = dict[str, tuple[Any | None, list[ContentError]]]
+
+
+def validate(
+    records: list[Record], cache: ValidationCache | None = None
+) -> tuple[Content, list[ContentError]]:
+    """Validate every record; collect all errors; index items by kind and id.
+
+    With a cache (keyed by record fingerprint), unchanged records are not validated again.
+    """
     content = Content()
     errors: list[ContentError] = []
+    fresh: ValidationCache = {}
     for record in records:
-        item, record_errors = validate_record(record)
+        cache_key = f"{record.kind}:{record.fingerprint}"
+        if cache is not None and cache_key in cache:
+            fresh[cache_key] = cache[cache_key]
+        else:
+            fresh[cache_key] = validate_record(record)
+        item, record_errors = fresh[cache_key]
         errors += record_errors
         if item is None:
             content.failed.add((record.kind, str(record.id)))
@@ -165,4 +179,7 @@ def validate(records: list[Record]) -> tuple[Content, list[ContentError]]:
             continue
         content.items[record.kind][item.id] = item
         content.origins[key] = record
+    if cache is not None:
+        cache.clear()
+        cache.update(fresh)
     return content, errors

@@ -116,3 +116,34 @@ def write_site(files: dict[str, bytes], out: Path, protected: list[Path]) -> Non
         raise OutputError(
             f"{display_path(out)}: cannot write the site ({error.strerror}); the previous site is unchanged"
         ) from None
+
+
+def sync_folder(files: dict[str, bytes], folder: Path, previous: dict[str, bytes] | None = None) -> int:
+    """Make `folder` hold exactly `files`, rewriting only files whose bytes changed.
+
+    `previous` is what the folder held after the last sync (None: compare with the disk).
+    Each file is replaced atomically; returns how many were written.
+    """
+    written = 0
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        if previous is None:
+            on_disk = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
+        else:
+            on_disk = set(previous)
+        for path, data in files.items():
+            target = folder / _safe_relative(path)
+            if previous is not None and previous.get(path) == data:
+                continue
+            if previous is None and path in on_disk and target.read_bytes() == data:
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            temporary = target.with_name(f".{target.name}.tmp-{os.getpid()}")
+            temporary.write_bytes(data)
+            os.replace(temporary, target)
+            written += 1
+        for path in on_disk - files.keys():
+            (folder / _safe_relative(path)).unlink(missing_ok=True)
+    except OSError as error:
+        raise OutputError(f"{display_path(folder)}: cannot write ({error.strerror})") from None
+    return written

@@ -159,7 +159,7 @@ def test_timeline_filter_pages_work_without_javascript(chromium, site_url: str) 
     page.locator(".filters a", has_text="The Philadelphi corridor").click()
     assert page.url.endswith("timeline/by-sticking-point/philadelphi-corridor/index.html")
     assert page.locator("h1").inner_text() == "Timeline: The Philadelphi corridor"
-    assert 0 < page.locator("article.event").count() < 10
+    assert 0 < page.locator("li.event-summary").count() < 10
     context.close()
 
 

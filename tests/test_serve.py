@@ -1,0 +1,273 @@
+"""The real `serve` on a free loopback port, driven by the LiveReload websocket and by Chromium.
+
+Every wait is on an event (a line printed, a websocket message, a page load), never a fixed sleep.
+"""
+
+from __future__ import annotations
+
+import json
+import queue
+import socket
+import subprocess
+import sys
+import threading
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import websocket
+from conftest import REPO, Project
+
+READY = "Serving the preview at "
+CONNECTED_FLAG = (
+    "document.addEventListener('LiveReloadConnect', () => { window.liveReloadConnected = true; });"
+)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Server:
+    """`python build.py serve` in its own process, with its output readable line by line."""
+
+    def __init__(self, project: Project, port: int, *extra: str):
+        self.project, self.port = project, port
+        self.url = f"http://127.0.0.1:{port}/"
+        self.process = subprocess.Popen(
+            [sys.executable, "-u", str(REPO / "build.py"), "serve", "--port", str(port), *extra],
+            cwd=project.root,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        self.lines: queue.Queue[str] = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self.lines.put(line.rstrip("\n"))
+        self.lines.put("")  # the process has ended
+
+    def wait_for(self, text: str, timeout: float = 30) -> str:
+        """Block until the server prints a line containing `text`."""
+        seen = []
+        while True:
+            try:
+                line = self.lines.get(timeout=timeout)
+            except queue.Empty:
+                raise AssertionError(f"no line with {text!r} in {timeout} s; got {seen}") from None
+            seen.append(line)
+            if text in line:
+                return line
+            if line == "" and self.process.poll() is not None:
+                raise AssertionError(f"server exited; output: {seen}")
+
+    def get(self, path: str) -> tuple[int, str]:
+        try:
+            with urllib.request.urlopen(self.url + path, timeout=10) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode()
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+
+@pytest.fixture
+def server(project: Project) -> Iterator[Server]:
+    running = Server(project, free_port())
+    running.wait_for(READY)
+    yield running
+    running.stop()
+
+
+def livereload_client(server: Server) -> websocket.WebSocket:
+    """A LiveReload protocol client, registered for reloads like a browser tab."""
+    client = websocket.create_connection(f"ws://127.0.0.1:{server.port}/livereload", timeout=10)
+    client.send(json.dumps({"command": "hello", "protocols": ["http://livereload.com/protocols/official-7"]}))
+    assert json.loads(client.recv())["command"] == "hello"
+    client.send(json.dumps({"command": "info", "url": server.url, "plugins": {}}))
+    return client
+
+
+def edit(project: Project, relative: str, old: str, new: str) -> None:
+    path = project.src / relative
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+
+
+def test_serves_the_site_with_the_livereload_script(server: Server) -> None:
+    status, page = server.get("timeline/index.html")
+    assert status == 200 and "<h1>Timeline</h1>" in page and "livereload.js" in page
+    status, page = server.get("no/such/page/")
+    assert status == 404 and "Page not found" in page and "livereload.js" in page
+
+
+def test_nothing_outside_the_site_can_be_fetched(server: Server) -> None:
+    for path in [
+        "../site_src/site.yaml",
+        "%2e%2e/%2e%2e/etc/passwd",
+        "..%2fsite_src%2fsite.yaml",
+        "/etc/passwd",
+    ]:
+        status, body = server.get(path)
+        assert status == 404 and "title:" not in body and "root:" not in body
+
+
+def test_serve_builds_into_its_own_folder_never_output(server: Server) -> None:
+    assert (server.project.root / ".preview/index.html").is_file()
+    assert not server.project.out.exists()
+
+
+def test_an_edit_sends_a_reload_over_the_websocket(server: Server) -> None:
+    client = livereload_client(server)
+    edit(server.project, "events/doha-round.md", "For two days", "Over two days")
+    message = json.loads(client.recv())
+    assert message["command"] == "reload"
+    assert "Over two days" in server.get("timeline/doha-round/index.html")[1]
+    client.close()
+
+
+def test_two_saves_half_a_second_apart_both_reload(server: Server) -> None:
+    client = livereload_client(server)
+    edit(server.project, "events/doha-round.md", "For two days", "First save")
+    assert json.loads(client.recv())["command"] == "reload"
+    timer = threading.Timer(0.5, edit, (server.project, "events/doha-round.md", "First save", "Second save"))
+    timer.start()
+    assert json.loads(client.recv())["command"] == "reload"
+    assert "Second save" in server.get("timeline/doha-round/index.html")[1]
+    client.close()
+
+
+def test_a_burst_of_saves_gives_one_rebuild(server: Server) -> None:
+    client = livereload_client(server)
+    actors = sorted((server.project.src / "actors").glob("*.md"))
+    for index, path in enumerate(actors):
+        path.write_text(path.read_text() + f"\nAppended in a burst, number {index}.\n")
+    assert json.loads(client.recv())["command"] == "reload"
+    assert server.wait_for("Built in").endswith(f"{len(actors)} files read")
+    client.settimeout(1.0)
+    with pytest.raises(websocket.WebSocketTimeoutException):
+        client.recv()  # no second reload for the same burst
+    client.close()
+
+
+def test_listens_on_loopback_only(server: Server) -> None:
+    port_hex = f"{server.port:04X}"
+    listening = []
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for row in Path(table).read_text().splitlines()[1:]:
+            fields = row.split()
+            if fields[1].endswith(":" + port_hex) and fields[3] == "0A":  # 0A: LISTEN
+                listening.append(fields[1].split(":")[0])
+    assert listening == ["0100007F"]  # 127.0.0.1, and nothing else
+
+
+def test_taken_port_is_a_one_line_error(project: Project) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run(
+            [sys.executable, str(REPO / "build.py"), "serve", "--port", str(port)],
+            cwd=project.root,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert done.returncode == 1
+    errors = [line for line in done.stderr.splitlines() if line.strip()]
+    assert errors == [
+        f"error: port {port} is already in use; stop what uses it or choose another with --port {port + 1}"
+    ]
+    assert "Traceback" not in done.stdout + done.stderr
+
+
+@pytest.fixture
+def tab(chromium, server: Server):
+    """A Chromium tab on the preview, connected to LiveReload."""
+    context = chromium.new_context()
+    page = context.new_page()
+    page.problems = []
+    page.on("pageerror", lambda error: page.problems.append(str(error)))
+    page.add_init_script(CONNECTED_FLAG)
+
+    def open_page(path: str):
+        page.goto(server.url + path)
+        page.wait_for_function("window.liveReloadConnected === true")
+        return page
+
+    yield open_page
+    context.close()
+
+
+def test_an_edit_reloads_the_tab_with_the_new_content(tab, server: Server) -> None:
+    page = tab("timeline/doha-round/index.html")
+    with page.expect_event("load"):
+        edit(
+            server.project,
+            "events/doha-round.md",
+            "title: Mediators and Israel meet in Doha",
+            "title: Talks open in Doha",
+        )
+    assert page.locator("h1").inner_text() == "Talks open in Doha"
+    assert page.problems == []
+
+
+def test_a_broken_edit_shows_the_errors_over_the_last_good_page_and_the_fix_clears_them(
+    tab, server: Server
+) -> None:
+    page = tab("timeline/doha-round/index.html")
+    with page.expect_event("load"):
+        edit(
+            server.project,
+            "events/doha-round.md",
+            "actors: [william-burns,",
+            "actors: [<b>nobody</b>, william-burns,",
+        )
+    overlay = page.locator("#explainer-errors")
+    assert overlay.is_visible()
+    text = overlay.inner_text()
+    assert "site_src/events/doha-round.md:" in text and "<b>nobody</b>" in text  # shown as text, escaped
+    assert page.locator("#explainer-errors b").count() == 0
+    assert page.locator("h1").inner_text() == "Mediators and Israel meet in Doha"  # the last good content
+    server.wait_for("still serving the last good site")
+    with page.expect_event("load"):
+        edit(
+            server.project,
+            "events/doha-round.md",
+            "actors: [<b>nobody</b>, william-burns,",
+            "actors: [william-burns,",
+        )
+    assert page.locator("#explainer-errors").count() == 0
+
+
+def test_a_template_error_keeps_the_server_running(tab, server: Server) -> None:
+    page = tab("index.html")
+    template = server.project.root / "templates/home.html"
+    original = template.read_text()
+    with page.expect_event("load"):
+        template.write_text(original.replace("{% endblock %}", "{% endblok %}", 1))
+    assert "templates/home.html:" in page.locator("#explainer-errors").inner_text()
+    with page.expect_event("load"):
+        template.write_text(original.replace("In brief", "Briefly"))
+    assert page.locator("#explainer-errors").count() == 0
+
+
+def test_the_404_page_reloads_too(tab, server: Server) -> None:
+    page = tab("timeline/not-yet-written/index.html")
+    assert page.locator("h1").inner_text() == "Page not found"
+    with page.expect_event("load"):
+        server.project.write(
+            "events/not-yet-written.md",
+            "---\ntitle: Written at last\ndate: 2024-08-25\nsources: [ap-2024-08-19]\n---\nNow here [@ap-2024-08-19].\n",
+        )
+    assert page.locator("h1").inner_text() == "Written at last"
