@@ -269,6 +269,9 @@ class _ExplainerSyntax(Extension):
         md.treeprocessors.register(_PageFit(md), "page_fit", 1)
 
 
+TextKey = tuple[str, str, bool]  # text, id prefix, inline
+
+
 class MarkdownRenderer:
     """One configured Markdown instance, reused; each distinct text is converted once."""
 
@@ -285,12 +288,18 @@ class MarkdownRenderer:
             ],
             output_format="html",
         )
-        self._cache: dict[tuple[str, str, bool], Markup] = {}
+        self._cache: dict[TextKey, Markup] = {}
+        self.used: set[TextKey] = set()  # keys asked for since the caller last reset it
 
     def set_terms(self, names: dict[str, str]) -> None:
         """Glossary names (and aliases) -> term id, to mark in every text rendered from now on."""
         if self._glossary.update(names):
             self._cache.clear()
+
+    def keep_only(self, keys: set[TextKey]) -> None:
+        """Forget every other text (old versions of edited ones), so a long preview session
+        does not grow without bound."""
+        self._cache = {key: html for key, html in self._cache.items() if key in keys}
 
     def _convert(self, text: str, prefix: str) -> str:
         self._md.reset()
@@ -308,6 +317,7 @@ class MarkdownRenderer:
     def block(self, text: str, prefix: str) -> Markup:
         """Paragraphs, lists, tables...; `prefix` (the item id) keeps heading ids unique."""
         key = (text, prefix, False)
+        self.used.add(key)
         if key not in self._cache:
             self._cache[key] = Markup(self._convert(text, prefix))
         return self._cache[key]
@@ -315,6 +325,7 @@ class MarkdownRenderer:
     def inline(self, text: str) -> Markup:
         """A short text inside a sentence or cell: the same syntax, without the <p>."""
         key = (text, "", True)
+        self.used.add(key)
         if key not in self._cache:
             html = self._convert(text, "")
             if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:

@@ -34,6 +34,7 @@ from .markup import (
     TITLE_CLOSE,
     TITLE_OPEN,
     MarkdownRenderer,
+    TextKey,
     citation_marker,
     cited_sources,
     plain_text,
@@ -65,6 +66,7 @@ class _RenderedPage:
     lookups: frozenset[tuple[str, str]]  # items whose title, source or definition it shows
     lookups_key: str
     content: bytes
+    texts: frozenset[TextKey]  # the Markdown it rendered, kept cached while the page exists
 
 
 def _lookups_key(lookups: Iterable[tuple[str, str]], site: Site) -> str:
@@ -244,6 +246,7 @@ class PageRenderer:
             rendered.pages += route.path.endswith(".html")
         if not errors:
             self._pages = pages
+            self.markdown.keep_only({key for page in pages.values() for key in page.texts})
         return rendered, errors
 
     def _render_route(
@@ -261,6 +264,7 @@ class PageRenderer:
             return None
         root = site_root_path(base_url) if route.absolute_links else relative_root(route.path)
         lookups: set[tuple[str, str]] = set()
+        self.markdown.used = set()
 
         def title_of(kind: str, item_id: str) -> str:
             lookups.add((kind, item_id))
@@ -278,7 +282,13 @@ class PageRenderer:
                 )
             )
             return None
-        return _RenderedPage(key, frozenset(lookups), _lookups_key(lookups, site), text.encode("utf-8"))
+        return _RenderedPage(
+            key,
+            frozenset(lookups),
+            _lookups_key(lookups, site),
+            text.encode("utf-8"),
+            frozenset(self.markdown.used),
+        )
 
     def _template_keys(self) -> dict[str, str]:
         """Per template: a fingerprint of its source and of every template it extends, includes
