@@ -12,9 +12,11 @@ import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
+from .check import broken_links
 from .errors import BuildFailed, OutputError, display_path
 from .model import web_url
 from .pipeline import Project, assemble, build
+from .render import site_root_path
 from .scaffold import KINDS, ScaffoldError, scaffold
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
@@ -112,7 +114,13 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_OK
     if command == "check":
         result = assemble(project)
-        _say(args, f"OK: {result.rendered.pages} pages, no problems ({result.seconds:.2f} s)")
+        base_url = project.base_url or result.site.config.base_url
+        problems = broken_links(result.rendered.files, site_root_path(base_url))
+        if problems:
+            raise BuildFailed(problems)
+        _say(
+            args, f"OK: {result.rendered.pages} pages, every internal link resolves ({result.seconds:.2f} s)"
+        )
         return EXIT_OK
     if command == "serve":
         from .serve import serve  # imports the web server only when needed

@@ -43,11 +43,11 @@ class BuildResult:
 class Builder:
     """Builds a project again and again, redoing only the work an edit invalidated."""
 
-    def __init__(self, project: Project):
+    def __init__(self, project: Project, preview: bool = False):
         self.project = project
         self.files = FileCache()
         self.validated: ValidationCache = {}
-        self.renderer = PageRenderer(project.templates)
+        self.renderer = PageRenderer(project.templates, preview=preview)
 
     def assemble(self) -> BuildResult:
         """The whole site in memory, or BuildFailed with every problem found."""

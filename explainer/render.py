@@ -9,6 +9,7 @@ page (relative root, citation numbers, linked titles, glossary tooltips) is fill
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -20,7 +21,7 @@ import jinja2
 from jinja2 import meta
 from markupsafe import Markup, escape
 
-from . import routes
+from . import metadata, opendata, routes
 from .dates import PartialDate, human_range
 from .errors import ContentError, Location, display_path
 from .load import fingerprint
@@ -42,6 +43,11 @@ from .markup import (
 from .resolve import Site
 
 NOTES = "\ue005"
+# No inline script or style anywhere: everything the pages use comes from the site itself.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; font-src 'self'; "
+    "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'"
+)
 _MARKERS = re.compile(
     f"{ROOT}"
     f"|{TITLE_OPEN}(?P<kind>[a-z_]+):(?P<id>[^{TITLE_CLOSE}]*){TITLE_CLOSE}"
@@ -151,12 +157,17 @@ def _cite(source_ids: list[str], text: str = "") -> Markup:
 class PageRenderer:
     """Renders a resolved site with one jinja2 environment and one Markdown renderer."""
 
-    def __init__(self, templates: Path, markdown: MarkdownRenderer | None = None):
+    def __init__(self, templates: Path, preview: bool = False):
+        """`preview`: for `serve`, where assets keep plain names (so a CSS edit reloads in place)
+        and pages carry no CSP meta tag (livereload injects an inline script)."""
         self.templates = templates.resolve()
-        self.markdown = markdown or MarkdownRenderer()
+        self.preview = preview
+        self.markdown = MarkdownRenderer()
         self._pages: dict[str, _RenderedPage] = {}  # the last good render, for reuse
         self._template_sources: dict[str, str] = {}
         self._template_uses: dict[str, set[str]] = {}
+        self._standalone: Callable[..., str] = lambda html, lookups: html  # set per build
+        self._lookups: set[tuple[str, str]] = set()  # what the page being rendered looks up
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(self.templates),
             autoescape=jinja2.select_autoescape(("html", "xml"), default_for_string=True, default=False),
@@ -169,12 +180,17 @@ class PageRenderer:
         self.env.filters.update(
             md=self.markdown.block,
             md_inline=self.markdown.inline,
+            standalone=lambda html: self._standalone(html, lookups=self._lookups),
             cite=_cite,
             human_date=lambda date: date.human() if isinstance(date, PartialDate) else "",
             date_range=human_range,
         )
         self.env.globals.update(
-            notes_here=Markup(NOTES), href=self._href, url=self._url, navigation=routes.NAVIGATION
+            notes_here=Markup(NOTES),
+            href=self._href,
+            url=self._url,
+            asset=self._asset,
+            navigation=routes.NAVIGATION,
         )
 
     @staticmethod
@@ -186,19 +202,34 @@ class PageRenderer:
 
     @staticmethod
     @jinja2.pass_context
+    def _asset(context: jinja2.runtime.Context, name: str) -> str:
+        """A link to a file of templates/assets, by its name there ('style.css')."""
+        return PageRenderer._url(context, context["asset_paths"][name])
+
+    @staticmethod
+    @jinja2.pass_context
     def _href(context: jinja2.runtime.Context, kind: str, item_id: str) -> str:
         return PageRenderer._url(context, routes.item_path(kind, item_id))
 
-    def assets(self) -> dict[str, bytes]:
-        """Static files under templates/assets, copied as they are."""
+    def assets(self) -> tuple[dict[str, bytes], dict[str, str]]:
+        """Static files under templates/assets, and the output path of each by its name.
+
+        Published names carry a hash of the content (style.3f9c2a7b.css), so hosts can let
+        browsers cache them for a year and a change still reaches every reader at once.
+        """
         folder = self.templates / ASSETS_DIR
-        if not folder.is_dir():
-            return {}
-        return {
-            f"{ASSETS_DIR}/{path.relative_to(folder).as_posix()}": path.read_bytes()
-            for path in sorted(folder.rglob("*"))
-            if path.is_file() and not path.name.startswith(".")
-        }
+        files: dict[str, bytes] = {}
+        paths: dict[str, str] = {}
+        if folder.is_dir():
+            for path in sorted(folder.rglob("*")):
+                if path.is_file() and not path.name.startswith("."):
+                    name = path.relative_to(folder).as_posix()
+                    data = path.read_bytes()
+                    stem, dot, suffix = name.rpartition(".")
+                    hashed = f"{stem}.{fingerprint(data)[:10]}.{suffix}" if dot and not self.preview else name
+                    paths[name] = f"{ASSETS_DIR}/{hashed}"
+                    files[paths[name]] = data
+        return files, paths
 
     def render(self, site: Site, base_url: str) -> tuple[Rendered, list[ContentError]]:
         """Every route, rendered; template problems come back as located errors.
@@ -208,7 +239,8 @@ class PageRenderer:
         (items by fingerprint), the site-wide settings, and every item whose title, source or
         definition the page looked up last time.
         """
-        rendered = Rendered(files=self.assets())
+        asset_files, asset_paths = self.assets()
+        rendered = Rendered(files=dict(asset_files))
         errors: list[ContentError] = []
         notes = self._template("partials/notes.html", errors)
         if notes is None:
@@ -217,12 +249,28 @@ class PageRenderer:
         self.markdown.set_terms(term_names)
         finish = PageFinisher(site, notes.render)
         template_keys = self._template_keys()
-        site_key = fingerprint(repr((base_url, site.config, sorted(term_names.items()), routes.NAVIGATION)))
+        site_key = fingerprint(
+            repr(
+                (
+                    base_url,
+                    site.config,
+                    sorted(term_names.items()),
+                    routes.NAVIGATION,
+                    asset_paths,
+                    self.preview,
+                )
+            )
+        )
         shared = {
             "config": site.config,
             "base_url": base_url,
             "absolute_url": lambda path="": absolute_url(base_url, path),
+            "asset_paths": asset_paths,
+            "csp": None if self.preview else Markup(CONTENT_SECURITY_POLICY),
+            "csp_header": CONTENT_SECURITY_POLICY,
+            "base_path": site_root_path(base_url),
         }
+        self._standalone = functools.partial(finish, root=absolute_url(base_url), standalone=True)
         pages: dict[str, _RenderedPage] = {}
         context_keys = ContextKeys(site)
         for route in routes.routes(site):
@@ -259,19 +307,28 @@ class PageRenderer:
         finish: PageFinisher,
         errors: list[ContentError],
     ) -> _RenderedPage | None:
+        if route.producer:
+            return self._produce(route, key, site, base_url, finish)
         template = self._template(route.template, errors)
         if template is None:
             return None
         root = site_root_path(base_url) if route.absolute_links else relative_root(route.path)
         lookups: set[tuple[str, str]] = set()
         self.markdown.used = set()
+        self._lookups = lookups
 
         def title_of(kind: str, item_id: str) -> str:
             lookups.add((kind, item_id))
             return site.title(kind, item_id)
 
+        extra: dict[str, Any] = {}
+        if route.path.endswith(".html"):
+            data = metadata.json_ld(route, site, lambda path: absolute_url(base_url, path))
+            extra["json_ld"] = Markup(metadata.script_json(data))
         try:
-            text = template.render(**shared, **route.context, route=route, root=root, title_of=title_of)
+            text = template.render(
+                **shared, **route.context, **extra, route=route, root=root, title_of=title_of
+            )
             if route.path.endswith(".html"):
                 text = finish(text, root, lookups, link_terms=route.path != routes.section_path("term"))
         except Exception as error:  # any template failure becomes a located message
@@ -287,6 +344,35 @@ class PageRenderer:
             frozenset(lookups),
             _lookups_key(lookups, site),
             text.encode("utf-8"),
+            frozenset(self.markdown.used),
+        )
+
+    def _produce(
+        self, route: routes.Route, key: str, site: Site, base_url: str, finish: PageFinisher
+    ) -> _RenderedPage:
+        """A file made without a template: the open data (see opendata.py)."""
+        lookups: set[tuple[str, str]] = set()
+        self.markdown.used = set()
+        root = absolute_url(base_url)
+
+        def html_of(text: str, prefix: str, inline: bool) -> str:
+            rendered = self.markdown.inline(text) if inline else self.markdown.block(text, prefix)
+            return finish(rendered, root, lookups, standalone=True)
+
+        def absolute(path: str) -> str:
+            return absolute_url(base_url, path)
+
+        if route.producer == "collection":
+            data: Any = opendata.collection(route.context["kind"], site, html_of, absolute)
+        elif route.producer == "timelinejs":
+            data = opendata.timelinejs(site, html_of, absolute)
+        else:
+            data = opendata.index(absolute)
+        return _RenderedPage(
+            key,
+            frozenset(lookups),
+            _lookups_key(lookups, site),
+            opendata.dumps(data),
             frozenset(self.markdown.used),
         )
 
@@ -353,7 +439,16 @@ class PageFinisher:
         self.render_notes = render_notes
         self.definitions = {term.id: plain_text(term.definition, site.title) for term in site.terms.values()}
 
-    def __call__(self, html: str, root: str, lookups: set[tuple[str, str]], link_terms: bool = True) -> str:
+    def __call__(
+        self,
+        html: str,
+        root: str,
+        lookups: set[tuple[str, str]],
+        link_terms: bool = True,
+        standalone: bool = False,
+    ) -> str:
+        """`standalone`: for HTML read outside a page (feeds, open data): citations link to the
+        sources page and terms stay plain words, since there are no notes or tooltips."""
         numbers: dict[str, int] = {}
         linked: dict[str, int] = {}
 
@@ -378,11 +473,14 @@ class PageFinisher:
                 lookups.add(("source", source_id))
                 number = numbers.setdefault(source_id, len(numbers) + 1)
                 label = escape(f"Source {number}: {self.site.sources[source_id].publisher}")
-                links.append(f'<a href="#note-{source_id}" aria-label="{label}">{number}</a>')
+                target = (
+                    f"{root}{routes.item_path('source', source_id)}" if standalone else f"#note-{source_id}"
+                )
+                links.append(f'<a href="{target}" aria-label="{label}">{number}</a>')
             return f'<sup class="cite">[{", ".join(links)}]</sup>'
 
         def term(term_id: str, by_hand: bool, words: str) -> str:
-            if not link_terms or (term_id in linked and not by_hand):
+            if standalone or not link_terms or (term_id in linked and not by_hand):
                 return words
             lookups.add(("term", term_id))
             count = linked[term_id] = linked.get(term_id, 0) + 1
@@ -394,5 +492,7 @@ class PageFinisher:
             )
 
         body = _MARKERS.sub(replace, html)
+        if standalone:
+            return body
         notes = [(number, self.site.sources[source_id]) for source_id, number in numbers.items()]
         return body.replace(NOTES, self.render_notes(notes=notes, root=root) if notes else "")

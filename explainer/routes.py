@@ -13,7 +13,7 @@ from functools import lru_cache
 from itertools import groupby
 from typing import TYPE_CHECKING, Any
 
-from . import charts
+from . import charts, markup
 from .dates import PartialDate
 
 if TYPE_CHECKING:
@@ -49,6 +49,33 @@ NAVIGATION = (
     ("About", "about/index.html"),
 )
 LATEST_KEY_EVENTS = 5
+DATA_KINDS = {
+    "events": "event",
+    "actors": "actor",
+    "phases": "phase",
+    "sticking-points": "sticking_point",
+    "quotes": "quote",
+    "sources": "source",
+    "glossary": "term",
+}
+DATA_FILES = {name: f"data/{name}.json" for name in [*DATA_KINDS, "timeline"]}
+DESCRIPTION_LENGTH = 160
+SECTION_DESCRIPTIONS = {
+    "timeline/index.html": "What happened when in the talks, month by month, every event with its sources.",
+    "actors/index.html": "The people, organisations and states in the talks, grouped by the part they play.",
+    "deal/index.html": "The deal's three phases and what each provides, with sources, and where each is disputed.",
+    "sticking-points/index.html": "Where the talks are stuck, and the position each side has taken, with sources.",
+    "quotes/index.html": "What the people in the talks said, quoted exactly, with speaker, date and source.",
+    "glossary/index.html": "The terms a newcomer needs to follow the talks, each with a source.",
+    "sources/index.html": "Every source this explainer relies on, and what cites each one.",
+}
+
+
+def _sentence(text: str) -> str:
+    """A description of at most DESCRIPTION_LENGTH characters, cut at a word."""
+    if len(text) <= DESCRIPTION_LENGTH:
+        return text
+    return text[: DESCRIPTION_LENGTH - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
 
 
 def section_path(kind: str) -> str:
@@ -79,8 +106,11 @@ def relative_link(from_page: str, target: str) -> str:
 
 
 def pretty_url(path: str) -> str:
-    """The address a host serves a page at: 'timeline/index.html' -> 'timeline/'."""
-    return path[: -len("index.html")] if path.endswith("index.html") else path
+    """The address a host serves a page at: 'timeline/index.html#x' -> 'timeline/#x'."""
+    page, hash_, fragment = path.partition("#")
+    if page.endswith("index.html"):
+        page = page[: -len("index.html")]
+    return page + hash_ + fragment
 
 
 @dataclass(frozen=True)
@@ -93,6 +123,8 @@ class Route:
     context: dict[str, Any] = field(default_factory=dict)
     description: str | None = None
     lastmod: PartialDate | None = None
+    og_type: str = "website"
+    producer: str = ""  # for files made without a template: see opendata.py
     in_sitemap: bool = True
     absolute_links: bool = False  # root-relative links, for pages served at any depth (404)
 
@@ -232,7 +264,12 @@ def routes(site: Site) -> list[Route]:
     summaries = _Summaries(events)
 
     def section(path: str, template: str, title: str, **context: Any) -> Route:
-        return Route(path, template, title, context, lastmod=as_of)
+        return Route(
+            path, template, title, context, description=SECTION_DESCRIPTIONS.get(path), lastmod=as_of
+        )
+
+    def describe(text: str | None) -> str | None:
+        return _sentence(markup.plain_text(text, site.title)) if text else None
 
     filters = _timeline_filters(site)
     filter_links = {
@@ -309,8 +346,8 @@ def routes(site: Site) -> list[Route]:
                     "filter": timeline_filter,
                     "count": len(matching),
                 },
+                description=f"Events {timeline_filter.description}, month by month, with their sources.",
                 lastmod=as_of,
-                in_sitemap=False,
             )
         )
     for index, event in enumerate(events):
@@ -320,7 +357,9 @@ def routes(site: Site) -> list[Route]:
                 "event.html",
                 event.title,
                 _event_context(site, events, index, summaries),
+                description=describe(event.body) or event.title,
                 lastmod=event.end_date or event.date,
+                og_type="article",
             )
         )
     for actor in site.actors.values():
@@ -330,7 +369,9 @@ def routes(site: Site) -> list[Route]:
                 "actor.html",
                 actor.name,
                 _actor_context(site, actor, summaries),
+                description=f"{actor.name}: {actor.role}. Their part in the talks, positions, quotes and events.",
                 lastmod=as_of,
+                og_type="profile" if actor.kind == "person" else "website",
             )
         )
     for phase in phases:
@@ -340,7 +381,17 @@ def routes(site: Site) -> list[Route]:
             "events": summaries.of(site.referring("phase", phase.id, "event")),
             "points": site.referring("phase", phase.id, "sticking_point"),
         }
-        result.append(Route(item_path("phase", phase.id), "phase.html", phase.title, context, lastmod=as_of))
+        result.append(
+            Route(
+                item_path("phase", phase.id),
+                "phase.html",
+                phase.title,
+                context,
+                description=describe(phase.summary),
+                lastmod=as_of,
+                og_type="article",
+            )
+        )
     for point in points:
         context = {
             "point": point,
@@ -354,7 +405,9 @@ def routes(site: Site) -> list[Route]:
                 "sticking_point.html",
                 point.title,
                 context,
+                description=describe(point.summary),
                 lastmod=as_of,
+                og_type="article",
             )
         )
     for page in site.pages.values():
@@ -365,12 +418,38 @@ def routes(site: Site) -> list[Route]:
                     "about.html" if page is about else "page.html",
                     page.title,
                     {"page": page},
-                    description=page.description,
+                    description=page.description or describe(page.body),
                     lastmod=as_of,
                 )
             )
     sitemap = [(route.path, route.lastmod) for route in result if route.in_sitemap]
+    for name, kind in DATA_KINDS.items():
+        result.append(
+            Route(
+                DATA_FILES[name],
+                "",
+                name,
+                {"kind": kind, "items": list(site.by_kind[kind].values())},
+                in_sitemap=False,
+                producer="collection",
+            )
+        )
     result += [
+        Route(
+            DATA_FILES["timeline"],
+            "",
+            "timeline",
+            {"events": events},
+            in_sitemap=False,
+            producer="timelinejs",
+        ),
+        Route("data/index.json", "", "index", in_sitemap=False, producer="data-index"),
+    ]
+    top_level = sorted(
+        {route.path.split("/", 1)[0] + ("/*" if "/" in route.path else "") for route in result}
+    )
+    result += [
+        Route("_headers", "_headers", "headers", {"html_paths": top_level}, in_sitemap=False),
         Route("404.html", "404.html", "Page not found", in_sitemap=False, absolute_links=True),
         Route("sitemap.xml", "sitemap.xml", "Sitemap", {"entries": sitemap}, in_sitemap=False),
         Route("robots.txt", "robots.txt", "robots.txt", in_sitemap=False),

@@ -111,7 +111,7 @@ class Preview:
     """The served site: the last good snapshot, the current errors, and the rebuild loop."""
 
     def __init__(self, project: Project, folder: Path, say: Callable[[str], None]):
-        self.builder = Builder(project)
+        self.builder = Builder(project, preview=True)
         self.folder = folder
         self.say = say
         self.files: dict[str, bytes] = {}

@@ -1,0 +1,105 @@
+"""Open data: the content as JSON under data/, for other newsrooms to reuse.
+
+Each collection is one file (data/events.json, ...) holding a list of its items with every
+field, dates as written (YYYY, YYYY-MM or YYYY-MM-DD), the Markdown as the editors wrote it,
+the same text as HTML (links absolute, citations pointing at the sources page), and the URL of
+the item's page. data/timeline.json is the timeline in TimelineJS's format, and data/index.json
+lists the files. The format is documented in the README.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from pydantic import BaseModel
+
+from .dates import PartialDate
+from .resolve import Site
+from .routes import DATA_FILES, item_path
+
+HtmlOf = Callable[[str, str, bool], str]  # (markdown, id prefix, inline) -> standalone HTML
+_MARKDOWN_FIELDS = {"body", "summary", "stance", "text", "definition", "context"}
+
+
+def _plain(value: Any, html_of: HtmlOf, prefix: str) -> Any:
+    """A field as JSON: dates as strings, nested items as objects, Markdown with its HTML."""
+    if isinstance(value, PartialDate):
+        return value.iso()
+    if isinstance(value, BaseModel):
+        return _item(value, html_of, prefix)
+    if isinstance(value, list):
+        return [_plain(element, html_of, prefix) for element in value]
+    return value
+
+
+def _item(item: BaseModel, html_of: HtmlOf, prefix: str) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    for name in type(item).model_fields:
+        value = getattr(item, name)
+        if name == "draft" or value is None or value == [] or value == "":
+            continue
+        data[name] = _plain(value, html_of, prefix)
+        if name in _MARKDOWN_FIELDS and isinstance(value, str):
+            data[f"{name}_html"] = html_of(value, prefix, name != "body")
+    return data
+
+
+def collection(
+    kind: str, site: Site, html_of: HtmlOf, absolute: Callable[[str], str]
+) -> list[dict[str, Any]]:
+    """Every published item of a kind, in display order, with its page URL."""
+    items = []
+    for item in site.by_kind[kind].values():
+        data = _item(item, html_of, item.id)
+        data["url"] = absolute(item_path(kind, item.id))
+        items.append(data)
+    return items
+
+
+def _timeline_date(date: PartialDate) -> dict[str, int]:
+    parts = {"year": date.year}
+    if date.month:
+        parts["month"] = date.month
+    if date.day:
+        parts["day"] = date.day
+    return parts
+
+
+def timelinejs(site: Site, html_of: HtmlOf, absolute: Callable[[str], str]) -> dict[str, Any]:
+    """The timeline in TimelineJS's JSON format (https://timeline.knightlab.com/docs/json-format.html)."""
+    events = []
+    for event in site.events.values():
+        entry: dict[str, Any] = {
+            "unique_id": event.id,
+            "start_date": _timeline_date(event.date),
+            "text": {
+                "headline": event.title,
+                "text": html_of(event.body, event.id, False)
+                + f'<p><a href="{absolute(item_path("event", event.id))}">Full account and sources</a></p>',
+            },
+            "group": "Key events" if event.importance == "key" else "Other events",
+        }
+        if event.end_date:
+            entry["end_date"] = _timeline_date(event.end_date)
+        if event.display_date:
+            entry["display_date"] = event.display_date
+        events.append(entry)
+    return {
+        "title": {"text": {"headline": site.config.title, "text": site.config.description}},
+        "events": events,
+    }
+
+
+def index(absolute: Callable[[str], str]) -> dict[str, Any]:
+    """What data/ holds, for discovery."""
+    return {
+        "description": "Open data of this explainer; see the README of the generator for the format.",
+        "files": {name: absolute(path) for name, path in DATA_FILES.items()},
+    }
+
+
+def dumps(data: Any) -> bytes:
+    """Stable, readable JSON (same input, same bytes)."""
+    return (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False) + "\n").encode("utf-8")
