@@ -109,6 +109,7 @@ class Loaded:
     records: list[Record] = field(default_factory=list)
     errors: list[ContentError] = field(default_factory=list)
     files_read: int = 0  # files actually read (the others came from the cache)
+    unavailable: set[str] = field(default_factory=set)  # kinds whose whole list file failed
 
 
 FileStamp = tuple[int, int, int]
@@ -184,8 +185,10 @@ def parse_yaml(text: str, first_line: int) -> tuple[Any, dict[KeyPath, int], dic
             return None, {}, {}
         lines: dict[KeyPath, int] = {}
         text_lines: dict[KeyPath, int] = {}
-        _index(node, (), lines, text_lines, first_line, set())
+        _index(node, (), lines, text_lines, first_line, set(), first_line)
         return loader.construct_document(node), lines, text_lines
+    except RecursionError:
+        raise _FileProblem(first_line, "the YAML is nested too deeply to read; flatten it") from None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = first_line + (mark.line if mark else 0)
@@ -203,13 +206,14 @@ def _index(
     text_lines: dict[KeyPath, int],
     first_line: int,
     seen: set[int],
+    used_at: int,
 ) -> None:
-    """Record lines for keys and items; reject aliases and duplicate keys, which hide mistakes."""
+    """Record lines for keys and items; reject aliases and duplicate keys, which hide mistakes.
+
+    `used_at` is the line where this value appears (for an alias, where the '*name' is).
+    """
     if id(node) in seen:
-        raise _FileProblem(
-            first_line + node.start_mark.line,
-            "YAML aliases ('*name') are not supported here; write the value out in full",
-        )
+        raise _FileProblem(used_at, "YAML aliases ('*name') are not supported here; write the value out in full")
     seen.add(id(node))
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
@@ -221,11 +225,11 @@ def _index(
                     f"duplicate key '{key}' (first at line {lines[(*path, key)]}); keep only one",
                 )
             lines[(*path, key)] = key_line
-            _index(value_node, (*path, key), lines, text_lines, first_line, seen)
+            _index(value_node, (*path, key), lines, text_lines, first_line, seen, key_line)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
             lines[(*path, index)] = first_line + item.start_mark.line
-            _index(item, (*path, index), lines, text_lines, first_line, seen)
+            _index(item, (*path, index), lines, text_lines, first_line, seen, lines[(*path, index)])
     elif isinstance(node, yaml.ScalarNode) and node.style in ("|", ">"):
         text_lines[path] = first_line + node.start_mark.line + 1
 
@@ -294,8 +298,11 @@ def load_markdown_file(path: Path, file: str, collection: Collection) -> list[Re
     ]
 
 
-def load_list_file(path: Path, file: str, collection: Collection) -> list[Record]:
-    """A YAML list of mappings, one item each; ids come from each item's `id` field."""
+def load_list_file(path: Path, file: str, collection: Collection) -> tuple[list[Record], list[ContentError]]:
+    """A YAML list of mappings, one item each; ids come from each item's `id` field.
+
+    An item that is not a mapping is an error of its own; the other items still load.
+    """
     text = decode(path.read_bytes(), file)
     if not text.strip():
         raise _FileProblem(1, f"the file is empty; it should be a list of {collection.label}s")
@@ -304,13 +311,14 @@ def load_list_file(path: Path, file: str, collection: Collection) -> list[Record
         raise _FileProblem(
             1, f"this file should be a list of {collection.label}s, each item starting with '- id:'"
         )
-    records = []
+    records: list[Record] = []
+    errors: list[ContentError] = []
     for index, item in enumerate(data):
         item_line = lines.get((index,), 1)
         if not isinstance(item, dict):
-            raise _FileProblem(
-                item_line, f"each {collection.label} should be fields (id: ..., ...), not a value"
-            )
+            message = f"each {collection.label} should be fields (id: ..., ...), not a value"
+            errors.append(ContentError(Location(file, item_line), message))
+            continue
         records.append(
             Record(
                 kind=collection.kind,
@@ -322,7 +330,7 @@ def load_list_file(path: Path, file: str, collection: Collection) -> list[Record
                 id=item.get("id") if isinstance(item.get("id"), str) else None,
             )
         )
-    return records
+    return records, errors
 
 
 def load_site_file(path: Path, file: str) -> list[Record]:
@@ -417,7 +425,7 @@ def load_file(path: Path, collection: Collection | None) -> tuple[list[Record], 
             return load_site_file(path, file), []
         if collection.folder:
             return load_markdown_file(path, file, collection), []
-        return load_list_file(path, file, collection), []
+        return load_list_file(path, file, collection)
     except _FileProblem as problem:
         return [], [ContentError(Location(file, problem.line), problem.message)]
     except OSError as error:
@@ -454,5 +462,7 @@ def load(src: Path, cache: FileCache | None = None) -> Loaded:
         seen[path] = entry
         loaded.records.extend(entry[1])
         loaded.errors.extend(entry[2])
+        if collection is not None and collection.list_file and entry[2] and not entry[1]:
+            loaded.unavailable.add(collection.kind)
     cache.entries = seen
     return loaded

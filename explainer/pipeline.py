@@ -60,6 +60,7 @@ class Builder:
         loaded = load(self.project.src, self.files)
         lap("load")
         content, validation_errors = validate(loaded.records, self.validated)
+        content.unavailable = loaded.unavailable  # its own error says why; no echo per reference
         lap("validate")
         site, resolve_errors = resolve(content)
         lap("resolve")

@@ -183,7 +183,7 @@ class _Resolver:
     def refer(self, owner: Referrer, kind: str, target: str, where: Any) -> None:
         if target in self.content.items[kind]:
             self.referrers[(kind, target)].append(owner)
-        elif (kind, target) not in self.content.failed:
+        elif (kind, target) not in self.content.failed and kind not in self.content.unavailable:
             self.errors.append(ContentError(where, self.missing(kind, target)))
 
     def item(self, kind: str, item: Any, record: Record) -> None:

@@ -29,6 +29,7 @@ class Content:
     origins: dict[tuple[str, str], Record] = field(default_factory=dict)
     drafts: dict[tuple[str, str], Record] = field(default_factory=dict)
     failed: set[tuple[str, str]] = field(default_factory=set)  # invalid items: no echo errors
+    unavailable: set[str] = field(default_factory=set)  # kinds whose file could not be read
 
 
 def field_path(loc: KeyPath) -> str:

@@ -31,7 +31,15 @@ def html_pages(folder: Path) -> list[Path]:
 
 
 def test_every_page_type_exists(built_site: Path) -> None:
-    for name in ["index.html", "404.html", "sitemap.xml", "robots.txt", "feed.xml", "_headers", "data/events.json"]:
+    for name in [
+        "index.html",
+        "404.html",
+        "sitemap.xml",
+        "robots.txt",
+        "feed.xml",
+        "_headers",
+        "data/events.json",
+    ]:
         assert (built_site / name).is_file(), name
     assert len(list((built_site / "assets").glob("style.*.css"))) == 1
     for section in SECTIONS:
