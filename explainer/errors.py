@@ -31,6 +31,13 @@ class ContentError:
     location: Location
     message: str
 
+    def __post_init__(self) -> None:
+        # One line per problem, whatever the message quotes from the file (tabs, newlines,
+        # control characters): editors' tools and the overlay read errors line by line.
+        flat = " ".join(self.message.split())
+        flat = "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in flat)
+        object.__setattr__(self, "message", flat)
+
     def __str__(self) -> str:
         return f"{self.location}: {self.message}"
 

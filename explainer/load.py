@@ -193,6 +193,12 @@ def parse_yaml(text: str, first_line: int) -> tuple[Any, dict[KeyPath, int], dic
         mark = error.problem_mark or error.context_mark
         line = first_line + (mark.line if mark else 0)
         raise _FileProblem(line, _yaml_message(error, text)) from None
+    except yaml.reader.ReaderError as error:
+        line = first_line + text.count("\n", 0, error.position)
+        raise _FileProblem(
+            line,
+            f"the file contains the control character U+{error.character:04X}, which YAML does not allow; delete it",
+        ) from None
     except yaml.YAMLError as error:
         raise _FileProblem(first_line, f"YAML error: {error}") from None
     finally:
@@ -213,7 +219,9 @@ def _index(
     `used_at` is the line where this value appears (for an alias, where the '*name' is).
     """
     if id(node) in seen:
-        raise _FileProblem(used_at, "YAML aliases ('*name') are not supported here; write the value out in full")
+        raise _FileProblem(
+            used_at, "YAML aliases ('*name') are not supported here; write the value out in full"
+        )
     seen.add(id(node))
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:

@@ -33,7 +33,7 @@ RESERVED_PAGE_IDS = frozenset(
     {*SECTIONS.values(), *LIST_PAGES.values(), "assets", "data", "404", "index", "feed", "sitemap"}
 )
 PART_LABELS = {
-    "party": "Parties to the war",
+    "party": "Parties to the talks",
     "mediator": "Mediators",
     "negotiator": "Negotiators",
     "other": "Others",
