@@ -271,3 +271,37 @@ def test_the_404_page_reloads_too(tab, server: Server) -> None:
             "---\ntitle: Written at last\ndate: 2024-08-25\nsources: [ap-2024-08-19]\n---\nNow here [@ap-2024-08-19].\n",
         )
     assert page.locator("h1").inner_text() == "Written at last"
+
+
+def _resources(pid: int) -> tuple[int, int]:
+    """Resident memory (KiB) and open file descriptors of a process."""
+    status = Path(f"/proc/{pid}/status").read_text()
+    rss = int(next(line for line in status.splitlines() if line.startswith("VmRSS:")).split()[1])
+    return rss, len(list(Path(f"/proc/{pid}/fd").iterdir()))
+
+
+def test_a_thousand_rapid_saves_leave_the_server_answering_and_bounded(server: Server) -> None:
+    path = server.project.src / "events/doha-round.md"
+    original = path.read_text()
+    broken = "---\ntitle: [unclosed\n---\n"
+
+    def churn(saves: range) -> None:
+        for save in saves:
+            path.write_text(broken if save % 7 == 3 else original + f"\nSave number {save}.\n")
+            if save % 50 == 49:  # let a rebuild happen now and then, good or broken
+                server.wait_for(" ")
+
+    churn(range(100))  # warm up caches before the baseline
+    baseline = _resources(server.process.pid)
+    churn(range(100, 1100))
+    path.write_text(original + "\nThe final save.\n")
+    for _ in range(200):  # each turn waits for the server to report a build
+        if "The final save." in server.get("timeline/doha-round/index.html")[1]:
+            break
+        server.wait_for("Built in")
+    status, page = server.get("timeline/doha-round/index.html")
+    assert status == 200 and "The final save." in page and "explainer-errors" not in page
+    rss, fds = _resources(server.process.pid)
+    print(f"after 1,000 saves: RSS {baseline[0]} -> {rss} KiB, open files {baseline[1]} -> {fds}")
+    assert rss - baseline[0] < 50 * 1024
+    assert fds - baseline[1] <= 5
