@@ -157,23 +157,23 @@ def test_feed_and_sitemap_are_inert(hostile_site: Path) -> None:
         assert urlsplit(loc.text).scheme == "https" and "<" not in loc.text
 
 
+def _inert_values(value: object, where: str, key: str = "") -> None:
+    """Every HTML string in open data is inert; every URL is http(s)."""
+    if isinstance(value, dict):
+        for name, element in value.items():
+            _inert_values(element, where, name)
+    elif isinstance(value, list):
+        for element in value:
+            _inert_values(element, where, key)
+    elif isinstance(value, str) and (key.endswith("_html") or (key == "text" and "<p>" in value)):
+        assert_inert_html(value, f"{where}:{key}", allowed_scripts=False)
+    elif isinstance(value, str) and key == "url":
+        assert urlsplit(value).scheme in ("http", "https"), value
+
+
 def test_open_data_is_inert(hostile_site: Path) -> None:
     for file in sorted((hostile_site / "data").glob("*.json")):
-        data = json.loads(file.read_text(encoding="utf-8"))
-
-        def visit(value: object, key: str = "") -> None:
-            if isinstance(value, dict):
-                for name, element in value.items():
-                    visit(element, name)
-            elif isinstance(value, list):
-                for element in value:
-                    visit(element, key)
-            elif isinstance(value, str) and (key.endswith("_html") or (key == "text" and "<p>" in value)):
-                assert_inert_html(value, f"{file.name}:{key}", allowed_scripts=False)
-            elif isinstance(value, str) and key in ("url",):
-                assert urlsplit(value).scheme in ("http", "https"), value
-
-        visit(data)
+        _inert_values(json.loads(file.read_text(encoding="utf-8")), file.name)
 
 
 def test_markdown_links_with_dangerous_schemes_are_removed(hostile_site: Path) -> None:
