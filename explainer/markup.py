@@ -29,9 +29,7 @@ from markdown.extensions import Extension
 from markdown.extensions.footnotes import FootnoteExtension
 from markdown.extensions.toc import TocExtension
 from markdown.extensions.toc import slugify as toc_slugify
-from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
-from markdown.util import AtomicString
 from markupsafe import Markup
 
 from . import routes
@@ -41,8 +39,12 @@ ROOT = "\ue002"
 TITLE_OPEN, TITLE_CLOSE = "\ue003", "\ue004"
 # A glossary term in running text: TERM_OPEN [!]id TERM_MID words TERM_CLOSE ('!': linked by hand)
 TERM_OPEN, TERM_MID, TERM_CLOSE = "\ue006", "\ue007", "\ue008"
+# A cross-link while Markdown runs: XREF_OPEN kind:id XREF_MID words XREF_CLOSE
+XREF_OPEN, XREF_MID, XREF_CLOSE = "\ue009", "\ue00a", "\ue00b"
+_XREF_SPAN = re.compile(f"{XREF_OPEN}([a-z_]+):([a-z0-9-]+){XREF_MID}(.*?){XREF_CLOSE}", re.DOTALL)
 _MARKED_SPANS = re.compile(
-    f"({CITE_OPEN}[^{CITE_CLOSE}]*{CITE_CLOSE}|{TITLE_OPEN}[^{TITLE_CLOSE}]*{TITLE_CLOSE}|{TERM_OPEN}[^{TERM_CLOSE}]*{TERM_CLOSE})"
+    f"({CITE_OPEN}[^{CITE_CLOSE}]*{CITE_CLOSE}|{TITLE_OPEN}[^{TITLE_CLOSE}]*{TITLE_CLOSE}"
+    f"|{TERM_OPEN}[^{TERM_CLOSE}]*{TERM_CLOSE}|{XREF_OPEN}[^{XREF_MID}]*{XREF_MID})"
 )
 _NO_TERMS_INSIDE = {"a", "code", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "sup"}
 
@@ -116,6 +118,19 @@ def plain_text(text: str, title_of: Callable[[str, str], str]) -> str:
     return re.sub(r"\s+([.,;:])", r"\1", re.sub(r"[*_`]", "", " ".join(text.split())))
 
 
+def _xref_marker(match: re.Match[str]) -> str:
+    kind = XREF_KINDS.get(match.group(1) or "actor", "actor")
+    item_id = match.group(2).strip()
+    words = match.group(3).strip() if match.group(3) else title_marker(kind, item_id)
+    if kind == "term":  # the page links it, with its definition as a tooltip
+        return term_marker(item_id, words, by_hand=True)
+    return f"{XREF_OPEN}{kind}:{item_id}{XREF_MID}{words}{XREF_CLOSE}"
+
+
+def _xref_link(match: re.Match[str]) -> str:
+    return f'<a class="xref" href="{ROOT}{routes.item_path(match.group(1), match.group(2))}">{match.group(3)}</a>'
+
+
 def citation_marker(source_ids: list[str]) -> str:
     """What stands for a citation until the page numbers its notes."""
     return f"{CITE_OPEN}{','.join(source_ids)}{CITE_CLOSE}"
@@ -126,73 +141,93 @@ def title_marker(kind: str, item_id: str) -> str:
     return f"{TITLE_OPEN}{kind}:{item_id}{TITLE_CLOSE}"
 
 
-class _CitationProcessor(InlineProcessor):
-    def handleMatch(self, m: re.Match[str], data: str) -> tuple[str, int, int]:  # type: ignore[override]
-        return citation_marker(citation_ids(m.group(1))), m.start(0), m.end(0)
-
-
-class _XrefProcessor(InlineProcessor):
-    def handleMatch(self, m: re.Match[str], data: str) -> tuple[etree.Element | str, int, int]:  # type: ignore[override]
-        kind = XREF_KINDS.get(m.group(1) or "actor", "actor")
-        item_id = m.group(2).strip()
-        words = m.group(3).strip() if m.group(3) else title_marker(kind, item_id)
-        if kind == "term":  # the page links it, with its definition as a tooltip
-            return term_marker(item_id, words, by_hand=True), m.start(0), m.end(0)
-        link = etree.Element("a", {"class": "xref", "href": ROOT + routes.item_path(kind, item_id)})
-        link.text = AtomicString(words)
-        return link, m.start(0), m.end(0)
-
-
-class _TermSpotter(Treeprocessor):
-    """Marks the first mention of each glossary term in a text, outside links, code and headings."""
+class _TextPass(Treeprocessor):
+    """One walk over the finished tree: curly quotes and dashes (outside code), the first mention
+    of each glossary term marked (outside links, code and headings), links that leave the site
+    marked, `#` demoted to h2 (the page title is the only h1), and table alignment as a class
+    (inline styles would need a weaker Content-Security-Policy)."""
 
     def __init__(self, md: markdown.Markdown, glossary: _Glossary) -> None:
         super().__init__(md)
         self.glossary = glossary
 
     def run(self, root: etree.Element) -> None:
-        if self.glossary.pattern is None:
-            return
         seen: set[str] = set()
+        self.in_link = False  # inside a cross-link, which may span several text nodes
 
-        def visit(element: etree.Element, skip: bool) -> None:
-            skip = skip or element.tag in _NO_TERMS_INSIDE
-            if element.text and not skip:
-                element.text = self.mark(element.text, seen)
+        def text(value: str, plain: bool, spot: bool) -> str:
+            if plain:
+                return value
+            value = _smarten(value)
+            return self.mark(value, seen, spot)
+
+        def visit(element: etree.Element, plain: bool, spot: bool) -> None:
+            tag = element.tag
+            plain = plain or tag in ("code", "pre")
+            spot = spot and tag not in _NO_TERMS_INSIDE
+            if tag == "h1":
+                element.tag = "h2"
+            elif tag == "a" and element.get("href", "").startswith(("http://", "https://")):
+                element.set("class", "external")
+            style = element.attrib.pop("style", "")
+            if style.startswith("text-align:"):
+                element.set("class", "align-" + style.split(":", 1)[1].strip(" ;"))
+            if element.text:
+                element.text = text(element.text, plain, spot)
             for child in element:
-                visit(child, skip)
-                if child.tail and not skip:
-                    child.tail = self.mark(child.tail, seen)
+                visit(child, plain, spot)
+                if child.tail:
+                    child.tail = text(child.tail, plain, spot)
 
-        visit(root, False)
+        visit(root, False, self.glossary.pattern is not None)
 
-    def mark(self, text: str, seen: set[str]) -> str:
+    def mark(self, text: str, seen: set[str], spot: bool) -> str:
+        """Mark first mentions of terms in plain stretches of `text` (not in markers or links)."""
         pattern = self.glossary.pattern
-        assert pattern is not None
+        if pattern is None or not (spot or XREF_OPEN in text or XREF_CLOSE in text):
+            return text
         parts = _MARKED_SPANS.split(text)
-        for index in range(0, len(parts), 2):  # odd parts are markers: leave them alone
 
-            def wrap(match: re.Match[str]) -> str:
-                term_id = self.glossary.ids[match.group(0).casefold()]
-                if term_id in seen:
-                    return match.group(0)
-                seen.add(term_id)
-                return term_marker(term_id, match.group(0), by_hand=False)
+        def wrap(match: re.Match[str]) -> str:
+            term_id = self.glossary.ids[match.group(0).casefold()]
+            if term_id in seen:
+                return match.group(0)
+            seen.add(term_id)
+            return term_marker(term_id, match.group(0), by_hand=False)
 
-            parts[index] = pattern.sub(wrap, parts[index])
-        for part in parts[1::2]:
-            if part.startswith(TERM_OPEN):
-                seen.add(part[1:].lstrip("!").split(TERM_MID, 1)[0])
+        for index, part in enumerate(parts):
+            if index % 2:  # a marker: note what it opens or closes, change nothing
+                if part.startswith(TERM_OPEN):
+                    seen.add(part[1:].lstrip("!").split(TERM_MID, 1)[0])
+                self.in_link = self.in_link or part.startswith(XREF_OPEN)
+                continue
+            if self.in_link and XREF_CLOSE in part:
+                inside, _, after = part.partition(XREF_CLOSE)
+                self.in_link = False
+                parts[index] = inside + XREF_CLOSE + (pattern.sub(wrap, after) if spot else after)
+            elif spot and not self.in_link:
+                parts[index] = pattern.sub(wrap, part)
         return "".join(parts)
 
 
-class _ExternalLinks(Treeprocessor):
-    """Links that leave the site get a class, so readers can see where they lead."""
+_TYPOGRAPHY = (
+    (re.compile(r"---"), "\u2014"),
+    (re.compile(r"--"), "\u2013"),
+    (re.compile(r"\.\.\."), "\u2026"),
+    (re.compile(r'(^|[\s(\[{\u2014\u2013])"'), "\\1\u201c"),
+    (re.compile(r'"'), "\u201d"),
+    (re.compile(r"(^|[\s(\[{\u2014\u2013\u201c])'"), "\\1\u2018"),
+    (re.compile(r"'"), "\u2019"),
+)
 
-    def run(self, root: etree.Element) -> None:
-        for link in root.iter("a"):
-            if link.get("href", "").startswith(("http://", "https://")):
-                link.set("class", "external")
+
+def _smarten(text: str) -> str:
+    """Typographic quotes, dashes and ellipses ("x" -> “x”, it's -> it’s, -- -> –)."""
+    if '"' not in text and "'" not in text and "--" not in text and "..." not in text:
+        return text
+    for pattern, replacement in _TYPOGRAPHY:
+        text = pattern.sub(replacement, text)
+    return text
 
 
 class _Glossary:
@@ -255,18 +290,17 @@ class _PrefixedFootnotes(FootnoteExtension):
 
 
 class _ExplainerSyntax(Extension):
+    """Raw HTML is text; images are not part of the syntax (nothing may load from elsewhere)."""
+
     def __init__(self, glossary: _Glossary) -> None:
         super().__init__()
         self.glossary = glossary
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:
         md.preprocessors.deregister("html_block")
-        md.inlinePatterns.deregister("html")
-        md.inlinePatterns.register(_CitationProcessor(CITATION_RE.pattern, md), "citation", 186)
-        md.inlinePatterns.register(_XrefProcessor(XREF_RE.pattern, md), "xref", 185)
-        md.treeprocessors.register(_TermSpotter(md, self.glossary), "term_spotter", 3)
-        md.treeprocessors.register(_ExternalLinks(md), "external_links", 2)
-        md.treeprocessors.register(_PageFit(md), "page_fit", 1)
+        for pattern in ("html", "image_link", "image_reference", "short_image_ref"):
+            md.inlinePatterns.deregister(pattern)
+        md.treeprocessors.register(_TextPass(md, self.glossary), "text_pass", 3)
 
 
 TextKey = tuple[str, str, bool]  # text, id prefix, inline
@@ -282,7 +316,6 @@ class MarkdownRenderer:
             extensions=[
                 _PrefixedFootnotes(self._prefix),
                 "tables",
-                "smarty",
                 _ExplainerSyntax(self._glossary),
                 TocExtension(slugify=self._prefix.slugify),
             ],
@@ -296,23 +329,44 @@ class MarkdownRenderer:
         if self._glossary.update(names):
             self._cache.clear()
 
+    def cached(self, key: TextKey) -> bool:
+        return key in self._cache
+
+    def render(self, key: TextKey) -> Markup:
+        """A text by its key, as block() or inline() would give it."""
+        text, prefix, inline = key
+        return self.inline(text) if inline else self.block(text, prefix)
+
+    def add(self, converted: dict[TextKey, Markup]) -> None:
+        """Texts converted by another process."""
+        self._cache.update(converted)
+
+    def snapshot_since(self, keys: list[TextKey]) -> dict[TextKey, Markup]:
+        """The converted forms of `keys`, to hand to another process."""
+        return {key: self._cache[key] for key in keys if key in self._cache}
+
     def keep_only(self, keys: set[TextKey]) -> None:
         """Forget every other text (old versions of edited ones), so a long preview session
         does not grow without bound."""
         self._cache = {key: html for key, html in self._cache.items() if key in keys}
 
     def _convert(self, text: str, prefix: str) -> str:
+        """Our syntax becomes marker characters first (Python-Markdown leaves them alone, and
+        no extra inline patterns slow every text down), then Markdown, then the sanitiser,
+        then cross-links become links (made here, from ids, after sanitising)."""
         self._md.reset()
         self._prefix.value = prefix
-        html = self._md.convert(text)
-        return nh3.clean(
-            html,
+        text = CITATION_RE.sub(lambda m: citation_marker(citation_ids(m.group(1))), text)
+        text = XREF_RE.sub(_xref_marker, text)
+        html = nh3.clean(
+            self._md.convert(text),
             tags=_ALLOWED_TAGS,
             attributes=_ALLOWED_ATTRIBUTES,
             url_schemes=_URL_SCHEMES,
             link_rel=None,
             strip_comments=True,
         )
+        return _XREF_SPAN.sub(_xref_link, html)
 
     def block(self, text: str, prefix: str) -> Markup:
         """Paragraphs, lists, tables...; `prefix` (the item id) keeps heading ids unique."""

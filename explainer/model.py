@@ -308,6 +308,10 @@ class SiteConfig(Strict):
     base_url: Url = Field(description="where the site will be published, e.g. https://example.org/talks/")
     as_of: Date = Field(description="the date the content is current to, YYYY-MM-DD")
     publisher: Text | None = None
+    timeline_intro: Text = Field(
+        "What happened when, month by month, every event with its sources.",
+        description="one sentence under the timeline's heading",
+    )
 
 
 SCHEMAS: dict[str, type[Strict]] = {

@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import multiprocessing
+import os
 import re
 from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,7 +43,7 @@ from .markup import (
     cited_sources,
     plain_text,
 )
-from .resolve import Site
+from .resolve import Site, walk
 
 NOTES = "\ue005"
 # No inline script or style anywhere: everything the pages use comes from the site itself.
@@ -49,8 +52,7 @@ CONTENT_SECURITY_POLICY = (
     "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'"
 )
 _MARKERS = re.compile(
-    f"{ROOT}"
-    f"|{TITLE_OPEN}(?P<kind>[a-z_]+):(?P<id>[^{TITLE_CLOSE}]*){TITLE_CLOSE}"
+    f"{TITLE_OPEN}(?P<kind>[a-z_]+):(?P<id>[^{TITLE_CLOSE}]*){TITLE_CLOSE}"
     f"|{CITE_OPEN}(?P<sources>[^{CITE_CLOSE}]*){CITE_CLOSE}"
     f"|{TERM_OPEN}(?P<by_hand>!?)(?P<term>[a-z0-9-]+){TERM_MID}(?P<words>[^{TERM_CLOSE}]*){TERM_CLOSE}"
 )
@@ -64,6 +66,15 @@ class Rendered:
     files: dict[str, bytes] = field(default_factory=dict)
     pages: int = 0
     pages_rendered: int = 0  # pages actually rendered this time (the rest were reused)
+
+
+@dataclass(frozen=True)
+class _Page:
+    """The page being rendered: where it is, and the items whose titles it has shown."""
+
+    route: routes.Route
+    root: str
+    lookups: set[tuple[str, str]]
 
 
 @dataclass(frozen=True)
@@ -157,17 +168,18 @@ def _cite(source_ids: list[str], text: str = "") -> Markup:
 class PageRenderer:
     """Renders a resolved site with one jinja2 environment and one Markdown renderer."""
 
-    def __init__(self, templates: Path, preview: bool = False):
+    def __init__(self, templates: Path, preview: bool = False, workers: int | None = None):
         """`preview`: for `serve`, where assets keep plain names (so a CSS edit reloads in place)
-        and pages carry no CSP meta tag (livereload injects an inline script)."""
+        and pages carry no CSP meta tag (livereload injects an inline script). `workers`: how
+        many processes may render a large build (default: two when the machine has them)."""
         self.templates = templates.resolve()
         self.preview = preview
+        self.workers = workers if workers is not None else min(2, os.cpu_count() or 1)
         self.markdown = MarkdownRenderer()
         self._pages: dict[str, _RenderedPage] = {}  # the last good render, for reuse
         self._template_sources: dict[str, str] = {}
         self._template_uses: dict[str, set[str]] = {}
         self._standalone: Callable[..., str] = lambda html, lookups: html  # set per build
-        self._lookups: set[tuple[str, str]] = set()  # what the page being rendered looks up
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(self.templates),
             autoescape=jinja2.select_autoescape(("html", "xml"), default_for_string=True, default=False),
@@ -180,36 +192,42 @@ class PageRenderer:
         self.env.filters.update(
             md=self.markdown.block,
             md_inline=self.markdown.inline,
-            standalone=lambda html: self._standalone(html, lookups=self._lookups),
+            standalone=lambda html: self._standalone(html, lookups=self._page.lookups),
             cite=_cite,
             human_date=lambda date: date.human() if isinstance(date, PartialDate) else "",
             date_range=human_range,
         )
+        # Links and titles depend on the page being rendered, kept in self._page, so these need
+        # no template context and macros can be imported without it (jinja then caches them).
         self.env.globals.update(
             notes_here=Markup(NOTES),
             href=self._href,
             url=self._url,
             asset=self._asset,
+            title_of=self._title_of,
             navigation=routes.NAVIGATION,
         )
+        self._page: _Page = _Page(routes.Route("index.html", "", ""), "", set())
+        self._site: Site | None = None
+        self._asset_paths: dict[str, str] = {}
 
-    @staticmethod
-    @jinja2.pass_context
-    def _url(context: jinja2.runtime.Context, path: str) -> str:
+    def _url(self, path: str) -> str:
         """A link from the page being rendered to another output path."""
-        route: routes.Route = context["route"]
-        return context["root"] + path if route.absolute_links else routes.relative_link(route.path, path)
+        page = self._page
+        return page.root + path if page.route.absolute_links else routes.relative_link(page.route.path, path)
 
-    @staticmethod
-    @jinja2.pass_context
-    def _asset(context: jinja2.runtime.Context, name: str) -> str:
+    def _asset(self, name: str) -> str:
         """A link to a file of templates/assets, by its name there ('style.css')."""
-        return PageRenderer._url(context, context["asset_paths"][name])
+        return self._url(self._asset_paths[name])
 
-    @staticmethod
-    @jinja2.pass_context
-    def _href(context: jinja2.runtime.Context, kind: str, item_id: str) -> str:
-        return PageRenderer._url(context, routes.item_path(kind, item_id))
+    def _href(self, kind: str, item_id: str) -> str:
+        return self._url(routes.item_path(kind, item_id))
+
+    def _title_of(self, kind: str, item_id: str) -> str:
+        """An item's title, noted as something the page shows (its key depends on it)."""
+        assert self._site is not None
+        self._page.lookups.add((kind, item_id))
+        return self._site.title(kind, item_id)
 
     def assets(self) -> tuple[dict[str, bytes], dict[str, str]]:
         """Static files under templates/assets, and the output path of each by its name.
@@ -240,6 +258,7 @@ class PageRenderer:
         definition the page looked up last time.
         """
         asset_files, asset_paths = self.assets()
+        self._asset_paths, self._site = asset_paths, site
         rendered = Rendered(files=dict(asset_files))
         errors: list[ContentError] = []
         notes = self._template("partials/notes.html", errors)
@@ -265,7 +284,6 @@ class PageRenderer:
             "config": site.config,
             "base_url": base_url,
             "absolute_url": lambda path="": absolute_url(base_url, path),
-            "asset_paths": asset_paths,
             "csp": None if self.preview else Markup(CONTENT_SECURITY_POLICY),
             "csp_header": CONTENT_SECURITY_POLICY,
             "base_path": site_root_path(base_url),
@@ -273,7 +291,9 @@ class PageRenderer:
         self._standalone = functools.partial(finish, root=absolute_url(base_url), standalone=True)
         pages: dict[str, _RenderedPage] = {}
         context_keys = ContextKeys(site)
-        for route in routes.routes(site):
+        all_routes = routes.routes(site)
+        todo: list[tuple[routes.Route, str]] = []
+        for route in all_routes:
             key = fingerprint(
                 "\0".join((site_key, template_keys.get(route.template, ""), context_keys.route(route)))
             )
@@ -285,13 +305,18 @@ class PageRenderer:
             ):
                 pages[route.path] = previous
             else:
-                page = self._render_route(route, key, site, base_url, shared, finish, errors)
-                if page is None:
-                    continue
-                pages[route.path] = page
-                rendered.pages_rendered += route.path.endswith(".html")
-            rendered.files[route.path] = pages[route.path].content
-            rendered.pages += route.path.endswith(".html")
+                todo.append((route, key))
+        job = _Job(self, todo, site, base_url, shared, finish)
+        fresh, job_errors = (
+            job.run_parallel() if self.workers > 1 and len(todo) >= PARALLEL_FROM else job.run()
+        )
+        errors += job_errors
+        pages.update(fresh)
+        for route in all_routes:
+            if route.path in pages:
+                rendered.files[route.path] = pages[route.path].content
+                rendered.pages += route.path.endswith(".html")
+        rendered.pages_rendered = sum(path.endswith(".html") for path in fresh)
         if not errors:
             self._pages = pages
             self.markdown.keep_only({key for page in pages.values() for key in page.texts})
@@ -315,20 +340,13 @@ class PageRenderer:
         root = site_root_path(base_url) if route.absolute_links else relative_root(route.path)
         lookups: set[tuple[str, str]] = set()
         self.markdown.used = set()
-        self._lookups = lookups
-
-        def title_of(kind: str, item_id: str) -> str:
-            lookups.add((kind, item_id))
-            return site.title(kind, item_id)
-
+        self._page = _Page(route, root, lookups)
         extra: dict[str, Any] = {}
         if route.path.endswith(".html"):
             data = metadata.json_ld(route, site, lambda path: absolute_url(base_url, path))
             extra["json_ld"] = Markup(metadata.script_json(data))
         try:
-            text = template.render(
-                **shared, **route.context, **extra, route=route, root=root, title_of=title_of
-            )
+            text = template.render(**shared, **route.context, **extra, route=route, root=root)
             if route.path.endswith(".html"):
                 text = finish(text, root, lookups, link_terms=route.path != routes.section_path("term"))
         except Exception as error:  # any template failure becomes a located message
@@ -426,6 +444,84 @@ class PageRenderer:
         return None
 
 
+PARALLEL_FROM = 400  # pages to render before a second process pays for itself
+_CURRENT_JOB: _Job | None = None  # what a forked worker renders (set just before forking)
+
+
+class _Job:
+    """Rendering a list of routes, in this process or split with a forked one.
+
+    The worker is forked after everything is loaded and resolved, so it shares the site and the
+    compiled templates without copying; Markdown is converted by both processes first (each
+    text once), then the pages are split between them. Output is the same either way.
+    """
+
+    def __init__(
+        self,
+        renderer: PageRenderer,
+        todo: list[tuple[routes.Route, str]],
+        site: Site,
+        base_url: str,
+        shared: dict[str, Any],
+        finish: PageFinisher,
+    ):
+        self.renderer, self.todo, self.site = renderer, todo, site
+        self.base_url, self.shared, self.finish = base_url, shared, finish
+
+    def run(self, share: slice = slice(None)) -> tuple[dict[str, _RenderedPage], list[ContentError]]:
+        pages: dict[str, _RenderedPage] = {}
+        errors: list[ContentError] = []
+        for route, key in self.todo[share]:
+            page = self.renderer._render_route(
+                route, key, self.site, self.base_url, self.shared, self.finish, errors
+            )
+            if page is not None:
+                pages[route.path] = page
+        return pages, errors
+
+    def texts(self) -> list[TextKey]:
+        """Every Markdown text the pages will ask for, as the templates ask for them."""
+        keys = []
+        for items in self.site.by_kind.values():
+            for item in items.values():
+                for what, path, value in walk(item):
+                    if what == "text":
+                        keys.append((value, item.id, False) if path == () else (value, "", True))
+        return [key for key in dict.fromkeys(keys) if not self.renderer.markdown.cached(key)]
+
+    def convert(self, keys: list[TextKey]) -> dict[TextKey, Markup]:
+        return {key: self.renderer.markdown.render(key) for key in keys}
+
+    def run_parallel(self) -> tuple[dict[str, _RenderedPage], list[ContentError]]:
+        global _CURRENT_JOB
+        _CURRENT_JOB = self
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+            texts = self.texts()
+            theirs = pool.submit(_convert_in_worker, texts[1::2])
+            self.convert(texts[::2])
+            self.renderer.markdown.add(theirs.result())
+            their_pages = pool.submit(_render_in_worker, self.renderer.markdown.snapshot_since(texts[::2]))
+            pages, errors = self.run(slice(0, None, 2))
+            more_pages, more_errors = their_pages.result()
+        _CURRENT_JOB = None
+        pages.update(more_pages)
+        return pages, errors + more_errors
+
+
+def _convert_in_worker(keys: list[TextKey]) -> dict[TextKey, Markup]:
+    assert _CURRENT_JOB is not None
+    return _CURRENT_JOB.convert(keys)
+
+
+def _render_in_worker(
+    converted: dict[TextKey, Markup],
+) -> tuple[dict[str, _RenderedPage], list[ContentError]]:
+    assert _CURRENT_JOB is not None
+    _CURRENT_JOB.renderer.markdown.add(converted)
+    return _CURRENT_JOB.run(slice(1, None, 2))
+
+
 class PageFinisher:
     """Fills in what depends on the page, in reading order, in one pass over its HTML.
 
@@ -438,6 +534,14 @@ class PageFinisher:
         self.site = site
         self.render_notes = render_notes
         self.definitions = {term.id: plain_text(term.definition, site.title) for term in site.terms.values()}
+        self.titles: dict[tuple[str, str], str] = {}  # escaped, as links show them
+        self.publishers = {source.id: str(escape(source.publisher)) for source in site.sources.values()}
+
+    def title(self, kind: str, item_id: str) -> str:
+        key = (kind, item_id)
+        if key not in self.titles:
+            self.titles[key] = str(escape(self.site.title(kind, item_id)))
+        return self.titles[key]
 
     def __call__(
         self,
@@ -453,12 +557,9 @@ class PageFinisher:
         linked: dict[str, int] = {}
 
         def replace(match: re.Match[str]) -> str:
-            marker = match.group(0)
-            if marker == ROOT:
-                return root
             if match.group("kind"):
                 lookups.add((match.group("kind"), match.group("id")))
-                return str(escape(self.site.title(match.group("kind"), match.group("id"))))
+                return self.title(match.group("kind"), match.group("id"))
             if match.group("term"):
                 return term(
                     match.group("term"),
@@ -472,7 +573,7 @@ class PageFinisher:
             for source_id in source_ids:
                 lookups.add(("source", source_id))
                 number = numbers.setdefault(source_id, len(numbers) + 1)
-                label = escape(f"Source {number}: {self.site.sources[source_id].publisher}")
+                label = f"Source {number}: {self.publishers[source_id]}"
                 target = (
                     f"{root}{routes.item_path('source', source_id)}" if standalone else f"#note-{source_id}"
                 )
@@ -491,7 +592,7 @@ class PageFinisher:
                 f'<span class="tip" role="tooltip" id="{tip}">{escape(self.definitions[term_id])}</span></span>'
             )
 
-        body = _MARKERS.sub(replace, html)
+        body = _MARKERS.sub(replace, html.replace(ROOT, root))
         if standalone:
             return body
         notes = [(number, self.site.sources[source_id]) for source_id, number in numbers.items()]

@@ -49,6 +49,8 @@ NAVIGATION = (
     ("About", "about/index.html"),
 )
 LATEST_KEY_EVENTS = 5
+FEED_ENTRIES = 50  # the newest events; readers' feed software only wants what is new
+TIMELINE_PAGE_LIMIT = 150  # more events than this, and the timeline gets a page per month
 DATA_KINDS = {
     "events": "event",
     "actors": "actor",
@@ -203,6 +205,28 @@ def _by_month(events: list[Any]) -> list[tuple[str, list[Any]]]:
     return [(month, list(group)) for month, group in groupby(events, key=lambda e: e.date.month_key())]
 
 
+def month_path(date: PartialDate) -> str:
+    """The page of a month on a long timeline: timeline/by-month/2024-08/index.html."""
+    slug = f"{date.year:04d}-{date.month:02d}" if date.month else f"{date.year:04d}"
+    return f"timeline/by-month/{slug}/index.html"
+
+
+@dataclass(frozen=True)
+class TimelinePlan:
+    """Whether the timeline is one page or a page per month, and where each event's card is."""
+
+    paged: bool
+    months: list[tuple[str, list[Event]]]
+
+    def card_path(self, event: Event) -> str:
+        page = month_path(event.date) if self.paged else "timeline/index.html"
+        return f"{page}#event-{event.id}"
+
+    def index(self) -> list[tuple[str, str, int]]:
+        """For a paged timeline: each month's label, page and number of events."""
+        return [(label, month_path(events[0].date), len(events)) for label, events in self.months]
+
+
 def _timeline_filters(site: Site) -> list[tuple[TimelineFilter, list[Event]]]:
     """One filter per actor and per sticking point that has any event, with those events."""
     filters = []
@@ -279,6 +303,16 @@ def routes(site: Site) -> list[Route]:
         ],
     }
     phases_with_points = [(p, site.referring("phase", p.id, "sticking_point")) for p in phases]
+    plan = TimelinePlan(len(events) > TIMELINE_PAGE_LIMIT, _by_month(events))
+    overview = charts.overview(events)
+    timeline_common: dict[str, Any] = {
+        "filters": filter_links,
+        "filter": None,
+        "timeline_link": {e.id: plan.card_path(e) for e in (overview.background if overview else [])},
+        "intro": site.config.timeline_intro,
+        "neighbours": [],
+        "show_filters": False,  # the lists of filters live on the timeline's first page only
+    }
 
     result = [
         section(
@@ -295,11 +329,11 @@ def routes(site: Site) -> list[Route]:
             "timeline/index.html",
             "timeline.html",
             "Timeline",
-            months=_by_month(events),
-            overview=charts.overview(events),
-            filters=filter_links,
-            filter=None,
+            months=[] if plan.paged else plan.months,
+            month_index=plan.index() if plan.paged else [],
+            overview=overview,
             count=len(events),
+            **{**timeline_common, "show_filters": True},
         ),
         section(
             "actors/index.html",
@@ -340,9 +374,10 @@ def routes(site: Site) -> list[Route]:
                 "timeline.html",
                 f"Timeline: {timeline_filter.label}",
                 {
+                    **timeline_common,
                     "months": _by_month(summaries.of(matching)),
+                    "month_index": [],
                     "overview": None,
-                    "filters": filter_links,
                     "filter": timeline_filter,
                     "count": len(matching),
                 },
@@ -350,13 +385,33 @@ def routes(site: Site) -> list[Route]:
                 lastmod=as_of,
             )
         )
+    if plan.paged:
+        for index, (label, month_events) in enumerate(plan.months):
+            neighbours = [plan.months[i] for i in (index - 1, index + 1) if 0 <= i < len(plan.months)]
+            result.append(
+                Route(
+                    month_path(month_events[0].date),
+                    "timeline.html",
+                    f"Timeline: {label}",
+                    {
+                        **timeline_common,
+                        "months": [(label, month_events)],
+                        "month_index": [],
+                        "overview": None,
+                        "count": len(month_events),
+                        "neighbours": [(name, month_path(evs[0].date)) for name, evs in neighbours],
+                    },
+                    description=f"What happened in {label}, with every event's sources.",
+                    lastmod=month_events[-1].end_date or month_events[-1].date,
+                )
+            )
     for index, event in enumerate(events):
         result.append(
             Route(
                 item_path("event", event.id),
                 "event.html",
                 event.title,
-                _event_context(site, events, index, summaries),
+                {**_event_context(site, events, index, summaries), "timeline_link": plan.card_path(event)},
                 description=describe(event.body) or event.title,
                 lastmod=event.end_date or event.date,
                 og_type="article",
@@ -453,6 +508,6 @@ def routes(site: Site) -> list[Route]:
         Route("404.html", "404.html", "Page not found", in_sitemap=False, absolute_links=True),
         Route("sitemap.xml", "sitemap.xml", "Sitemap", {"entries": sitemap}, in_sitemap=False),
         Route("robots.txt", "robots.txt", "robots.txt", in_sitemap=False),
-        Route("feed.xml", "feed.xml", "Timeline", {"entries": events[::-1]}, in_sitemap=False),
+        Route("feed.xml", "feed.xml", "Timeline", {"entries": events[::-1][:FEED_ENTRIES]}, in_sitemap=False),
     ]
     return result
