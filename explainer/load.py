@@ -373,7 +373,7 @@ def content_files(src: Path) -> tuple[list[tuple[Path, Collection | None]], list
     root = src.resolve()
 
     def outside(path: Path) -> bool:
-        if not path.resolve().is_relative_to(root):
+        if path.is_symlink() and not path.resolve().is_relative_to(root):
             errors.append(
                 ContentError(
                     Location(display_path(path), 1),

@@ -82,6 +82,12 @@ def citation_ids(inner: str) -> list[str]:
     return [part.strip().lstrip("@").strip() for part in re.split(r"[;,]", inner) if part.strip()]
 
 
+@lru_cache(maxsize=65536)
+def references(text: str) -> tuple[Reference, ...]:
+    """find_references, remembered per text: resolve asks for every text on every rebuild."""
+    return tuple(find_references(text))
+
+
 def find_references(text: str) -> Iterator[Reference]:
     """Every `[@...]` and `[[...]]` in a text, so resolve can check ids before rendering."""
     for match in CITATION_RE.finditer(text):

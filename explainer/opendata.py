@@ -46,16 +46,11 @@ def _item(item: BaseModel, html_of: HtmlOf, prefix: str) -> dict[str, Any]:
     return data
 
 
-def collection(
-    kind: str, site: Site, html_of: HtmlOf, absolute: Callable[[str], str]
-) -> list[dict[str, Any]]:
-    """Every published item of a kind, in display order, with its page URL."""
-    items = []
-    for item in site.by_kind[kind].values():
-        data = _item(item, html_of, item.id)
-        data["url"] = absolute(item_path(kind, item.id))
-        items.append(data)
-    return items
+def item(kind: str, value: Any, html_of: HtmlOf, absolute: Callable[[str], str]) -> dict[str, Any]:
+    """One published item as open data, with the URL of its page."""
+    data = _item(value, html_of, value.id)
+    data["url"] = absolute(item_path(kind, value.id))
+    return data
 
 
 def _timeline_date(date: PartialDate) -> dict[str, int]:
@@ -67,29 +62,23 @@ def _timeline_date(date: PartialDate) -> dict[str, int]:
     return parts
 
 
-def timelinejs(site: Site, html_of: HtmlOf, absolute: Callable[[str], str]) -> dict[str, Any]:
-    """The timeline in TimelineJS's JSON format (https://timeline.knightlab.com/docs/json-format.html)."""
-    events = []
-    for event in site.events.values():
-        entry: dict[str, Any] = {
-            "unique_id": event.id,
-            "start_date": _timeline_date(event.date),
-            "text": {
-                "headline": event.title,
-                "text": html_of(event.body, event.id, False)
-                + f'<p><a href="{absolute(item_path("event", event.id))}">Full account and sources</a></p>',
-            },
-            "group": "Key events" if event.importance == "key" else "Other events",
-        }
-        if event.end_date:
-            entry["end_date"] = _timeline_date(event.end_date)
-        if event.display_date:
-            entry["display_date"] = event.display_date
-        events.append(entry)
-    return {
-        "title": {"text": {"headline": site.config.title, "text": site.config.description}},
-        "events": events,
+def timeline_event(event: Any, html_of: HtmlOf, absolute: Callable[[str], str]) -> dict[str, Any]:
+    """One event in TimelineJS's JSON format (https://timeline.knightlab.com/docs/json-format.html)."""
+    entry: dict[str, Any] = {
+        "unique_id": event.id,
+        "start_date": _timeline_date(event.date),
+        "text": {
+            "headline": event.title,
+            "text": html_of(event.body, event.id, False)
+            + f'<p><a href="{absolute(item_path("event", event.id))}">Full account and sources</a></p>',
+        },
+        "group": "Key events" if event.importance == "key" else "Other events",
     }
+    if event.end_date:
+        entry["end_date"] = _timeline_date(event.end_date)
+    if event.display_date:
+        entry["display_date"] = event.display_date
+    return entry
 
 
 def index(absolute: Callable[[str], str]) -> dict[str, Any]:
@@ -102,4 +91,33 @@ def index(absolute: Callable[[str], str]) -> dict[str, Any]:
 
 def dumps(data: Any) -> bytes:
     """Stable, readable JSON (same input, same bytes)."""
-    return (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False) + "\n").encode("utf-8")
+    return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def fragment(data: Any, depth: int) -> str:
+    """One element of a JSON list, exactly as dumps() writes it `depth` levels deep, so a list
+    can be assembled from cached elements and still match a dump of the whole."""
+    return "\n".join(
+        " " * depth + line for line in json.dumps(data, ensure_ascii=False, indent=1).split("\n")
+    )
+
+
+def join_list(fragments: list[str], depth: int) -> str:
+    """A JSON list of fragment(..., depth + 1) elements, as dumps() writes it."""
+    if not fragments:
+        return "[]"
+    return "[\n" + ",\n".join(fragments) + "\n" + " " * depth + "]"
+
+
+def collection_document(fragments: list[str]) -> bytes:
+    """data/<collection>.json from its already serialised items."""
+    return (join_list(fragments, 0) + "\n").encode("utf-8")
+
+
+def timeline_document(site: Site, event_fragments: list[str]) -> bytes:
+    """data/timeline.json from its title and already serialised events."""
+    title = {"text": {"headline": site.config.title, "text": site.config.description}}
+    head = json.dumps({"title": title, "events": None}, ensure_ascii=False, indent=1)
+    return (head.replace('"events": null', '"events": ' + join_list(event_fragments, 1)) + "\n").encode(
+        "utf-8"
+    )

@@ -69,6 +69,17 @@ class Rendered:
 
 
 @dataclass(frozen=True)
+class _Fragment:
+    """One item of an open-data file, serialised, with what makes it stale."""
+
+    valid: tuple[str, str, int]  # the item's fingerprint, the base URL, the nesting depth
+    lookups: frozenset[tuple[str, str]]
+    lookups_key: str
+    json: str
+    texts: frozenset[TextKey]
+
+
+@dataclass(frozen=True)
 class _Page:
     """The page being rendered: where it is, and the items whose titles it has shown."""
 
@@ -87,7 +98,16 @@ class _RenderedPage:
 
 
 def _lookups_key(lookups: Iterable[tuple[str, str]], site: Site) -> str:
-    return fingerprint("\0".join(f"{k}:{i}:{site.fingerprints.get((k, i), '-')}" for k, i in sorted(lookups)))
+    """What a page showed of other items: a source's or term's details, anything else's title.
+    (A title lookup depends on the title only, so editing an event's text does not re-render
+    every page that merely links to it.)"""
+
+    def shown(kind: str, item_id: str) -> str:
+        if (kind, item_id) not in site.fingerprints:
+            return "-"
+        return site.fingerprints[(kind, item_id)] if kind in ("source", "term") else site.title(kind, item_id)
+
+    return fingerprint("\0".join(f"{k}:{i}:{shown(k, i)}" for k, i in sorted(lookups)))
 
 
 _SCALARS = frozenset({str, int, float, bool, type(None), PartialDate})
@@ -180,6 +200,9 @@ class PageRenderer:
         self._template_sources: dict[str, str] = {}
         self._template_uses: dict[str, set[str]] = {}
         self._standalone: Callable[..., str] = lambda html, lookups: html  # set per build
+        self._fragments: dict[tuple[str, str, str], _Fragment] = {}  # open data by (file, kind, id)
+        self._fingerprints: dict[tuple[str, str], str] = {}  # items as of the last render
+        self._changed: set[tuple[str, str]] = set()  # items changed since then
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(self.templates),
             autoescape=jinja2.select_autoescape(("html", "xml"), default_for_string=True, default=False),
@@ -291,6 +314,11 @@ class PageRenderer:
         self._standalone = functools.partial(finish, root=absolute_url(base_url), standalone=True)
         pages: dict[str, _RenderedPage] = {}
         context_keys = ContextKeys(site)
+        # items changed since the last render: only pages that showed one of them need their
+        # lookups checked again
+        changed = {key for key, value in site.fingerprints.items() if self._fingerprints.get(key) != value}
+        changed |= self._fingerprints.keys() - site.fingerprints.keys()
+        self._changed = changed
         all_routes = routes.routes(site)
         todo: list[tuple[routes.Route, str]] = []
         for route in all_routes:
@@ -301,7 +329,10 @@ class PageRenderer:
             if (
                 previous
                 and previous.key == key
-                and previous.lookups_key == _lookups_key(previous.lookups, site)
+                and (
+                    previous.lookups.isdisjoint(changed)
+                    or previous.lookups_key == _lookups_key(previous.lookups, site)
+                )
             ):
                 pages[route.path] = previous
             else:
@@ -318,7 +349,8 @@ class PageRenderer:
                 rendered.pages += route.path.endswith(".html")
         rendered.pages_rendered = sum(path.endswith(".html") for path in fresh)
         if not errors:
-            self._pages = pages
+            self._pages, self._fingerprints = pages, dict(site.fingerprints)
+            self._fragments = {k: v for k, v in self._fragments.items() if (k[1], k[2]) in site.fingerprints}
             self.markdown.keep_only({key for page in pages.values() for key in page.texts})
         return rendered, errors
 
@@ -368,31 +400,58 @@ class PageRenderer:
     def _produce(
         self, route: routes.Route, key: str, site: Site, base_url: str, finish: PageFinisher
     ) -> _RenderedPage:
-        """A file made without a template: the open data (see opendata.py)."""
+        """A file made without a template: the open data (see opendata.py). Each item is
+        serialised once and kept until it, or something it shows, changes: editing one event
+        does not serialise ten thousand."""
         lookups: set[tuple[str, str]] = set()
-        self.markdown.used = set()
+        texts: set[TextKey] = set()
         root = absolute_url(base_url)
-
-        def html_of(text: str, prefix: str, inline: bool) -> str:
-            rendered = self.markdown.inline(text) if inline else self.markdown.block(text, prefix)
-            return finish(rendered, root, lookups, standalone=True)
 
         def absolute(path: str) -> str:
             return absolute_url(base_url, path)
 
+        def fragments(kind: str, make: Callable[..., dict[str, Any]], depth: int) -> list[str]:
+            out = []
+            for item in site.by_kind[kind].values():
+                valid = (site.fingerprints[(kind, item.id)], base_url, depth)
+                cached = self._fragments.get((route.path, kind, item.id))
+                if (
+                    cached is None
+                    or cached.valid != valid
+                    or not (
+                        cached.lookups.isdisjoint(self._changed)
+                        or cached.lookups_key == _lookups_key(cached.lookups, site)
+                    )
+                ):
+                    own: set[tuple[str, str]] = set()
+                    self.markdown.used = set()
+
+                    def html_of(text: str, prefix: str, inline: bool, own: set[tuple[str, str]] = own) -> str:
+                        rendered = self.markdown.inline(text) if inline else self.markdown.block(text, prefix)
+                        return finish(rendered, root, own, standalone=True)
+
+                    json_text = opendata.fragment(make(item, html_of, absolute), depth)
+                    cached = _Fragment(
+                        valid,
+                        frozenset(own),
+                        _lookups_key(own, site),
+                        json_text,
+                        frozenset(self.markdown.used),
+                    )
+                    self._fragments[(route.path, kind, item.id)] = cached
+                lookups.update(cached.lookups)
+                texts.update(cached.texts)
+                out.append(cached.json)
+            return out
+
         if route.producer == "collection":
-            data: Any = opendata.collection(route.context["kind"], site, html_of, absolute)
+            kind = route.context["kind"]
+            content = opendata.collection_document(fragments(kind, functools.partial(opendata.item, kind), 1))
         elif route.producer == "timelinejs":
-            data = opendata.timelinejs(site, html_of, absolute)
+            content = opendata.timeline_document(site, fragments("event", opendata.timeline_event, 2))
         else:
-            data = opendata.index(absolute)
-        return _RenderedPage(
-            key,
-            frozenset(lookups),
-            _lookups_key(lookups, site),
-            opendata.dumps(data),
-            frozenset(self.markdown.used),
-        )
+            content = opendata.dumps(opendata.index(absolute))
+        return _RenderedPage(key, frozenset(lookups), _lookups_key(lookups, site), content, frozenset(texts))
 
     def _template_keys(self) -> dict[str, str]:
         """Per template: a fingerprint of its source and of every template it extends, includes

@@ -16,7 +16,7 @@ from typing import Any
 
 from .errors import ContentError, did_you_mean
 from .load import COLLECTIONS, KeyPath, Record
-from .markup import XREF_KINDS, find_references
+from .markup import XREF_KINDS, references
 from .model import (
     Actor,
     Event,
@@ -35,6 +35,7 @@ from .routes import RESERVED_PAGE_IDS
 from .validate import Content
 
 _LABELS = {c.kind: c.label for c in COLLECTIONS}
+_TITLE_FIELD = {"actor": "name", "term": "term"}  # the others are called by their title
 _KIND_OF_TYPE: dict[type, str] = {
     Event: "event",
     Actor: "actor",
@@ -101,7 +102,7 @@ class Site:
             return item.label
         if kind == "quote":
             return f"Quote from {self.title('actor', item.speaker)}, {item.date.human()}"
-        return getattr(item, "name", None) or getattr(item, "term", None) or item.title
+        return getattr(item, _TITLE_FIELD.get(kind, "title"))
 
     def referring(self, kind: str, item_id: str, owner_kind: str, field_name: str | None = None) -> list[Any]:
         """Items of `owner_kind` that refer to (kind, item_id), once each, in display order."""
@@ -115,12 +116,11 @@ class Site:
                 seen[ref.id] = self.get(owner_kind, ref.id)
         return list(seen.values())
 
-    def citing(self, source_id: str) -> list[tuple[str, Any]]:
-        """Everything that cites a source, as (kind, item) pairs, once each."""
-        seen: dict[tuple[str, str], tuple[str, Any]] = {}
-        for ref in self.referrers.get(("source", source_id), ()):
-            seen.setdefault((ref.kind, ref.id), (ref.kind, self.get(ref.kind, ref.id)))
-        return list(seen.values())
+    def citing(self, source_id: str) -> list[tuple[str, str]]:
+        """Everything that cites a source, as (kind, id) pairs, once each."""
+        return list(
+            dict.fromkeys((ref.kind, ref.id) for ref in self.referrers.get(("source", source_id), ()))
+        )
 
     def positions_of(self, actor_id: str) -> list[tuple[StickingPoint, Position]]:
         """The stances an actor takes, with the sticking point each is on."""
@@ -192,7 +192,7 @@ class _Resolver:
                 target_kind, target = value
                 self.refer(Referrer(kind, item.id, path), target_kind, target, record.at(path))
                 continue
-            for ref in find_references(value):
+            for ref in references(value):
                 where = record.text_at(path, ref.line_offset)
                 if not ref.kind:
                     choices = ", ".join(XREF_KINDS)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import charts, markup
 from .dates import PartialDate
+from .load import fingerprint
 
 if TYPE_CHECKING:
     from .model import Actor, Event, Position, StickingPoint
@@ -71,6 +72,20 @@ SECTION_DESCRIPTIONS = {
     "glossary/index.html": "The terms a newcomer needs to follow the talks, each with a source.",
     "sources/index.html": "Every source this explainer relies on, and what cites each one.",
 }
+
+
+_DESCRIPTIONS: dict[tuple[str, str], str] = {}
+
+
+def _describe(text: str, titles: str, title_of: Any) -> str:
+    """A page description from a Markdown text, remembered across builds; `titles` (a
+    fingerprint of every title, which the text's links may show) is part of the key."""
+    key = (text, titles)
+    if key not in _DESCRIPTIONS:
+        if len(_DESCRIPTIONS) > 65536:
+            _DESCRIPTIONS.clear()
+        _DESCRIPTIONS[key] = _sentence(markup.plain_text(text, title_of))
+    return _DESCRIPTIONS[key]
 
 
 def _sentence(text: str) -> str:
@@ -292,8 +307,10 @@ def routes(site: Site) -> list[Route]:
             path, template, title, context, description=SECTION_DESCRIPTIONS.get(path), lastmod=as_of
         )
 
+    titles = fingerprint("\0".join(site.title(kind, i) for kind, i in site.fingerprints))
+
     def describe(text: str | None) -> str | None:
-        return _sentence(markup.plain_text(text, site.title)) if text else None
+        return _describe(text, titles, site.title) if text else None
 
     filters = _timeline_filters(site)
     filter_links = {

@@ -1,0 +1,123 @@
+"""Build speed at scale: the real CLI on a synthetic site of N events.
+
+    python bench/build_bench.py --events 10000 [--runs 3] [--seed 1]
+
+Figures (median of --runs, seconds):
+  cold_s      `python build.py` as a whole process, from scratch: no output/, no cache
+  noop_s      the same command again, nothing changed (the persistent cache in .cache/ is used)
+  one_edit_s  one event's text changed, rebuilt through the incremental path `serve` uses:
+              a long-lived Builder, then only the changed files written
+  template_s  the same after one template changed
+  *_process_s the same two edits, each as a whole `python build.py` process instead
+  peak_rss_mb the most memory a cold build used (the build and its worker process)
+The last line printed is one JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "bench"))
+
+from synth import synthesize  # noqa: E402
+
+from explainer.pipeline import Builder, Project  # noqa: E402
+from explainer.write import sync_folder  # noqa: E402
+
+
+def run_cli(root: Path) -> tuple[float, float, str]:
+    """One `python build.py --quiet` in `root`: seconds, peak RSS in MiB, and what it printed."""
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        [sys.executable, str(REPO / "build.py")], cwd=root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    output = process.stdout.read() if process.stdout else ""
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    if status != 0:
+        raise SystemExit(f"the build failed:\n{output}")
+    return seconds, usage.ru_maxrss / 1024, output.strip()
+
+
+def edit_event(root: Path, count: int) -> None:
+    path = root / "site_src/events/event-00042.md"
+    path.write_text(path.read_text(encoding="utf-8") + f"\nOne more sentence, edit number {count}.\n", encoding="utf-8")
+
+
+def edit_template(root: Path, count: int) -> None:
+    path = root / "templates/event.html"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("</article>", f"<!-- edit {count} --></article>", 1), encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--events", type=int, required=True)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+
+    root = Path(tempfile.mkdtemp(prefix=f"bench-{args.events}-"))
+    shutil.copytree(REPO / "templates", root / "templates")
+    synthesize(root / "site_src", args.events, args.seed)
+    figures: dict[str, list[float]] = {name: [] for name in ("cold", "noop", "one_edit", "template", "one_edit_process", "template_process")}
+    peak = 0.0
+    pages = 0
+    for run in range(args.runs):
+        shutil.rmtree(root / "output", ignore_errors=True)
+        shutil.rmtree(root / ".cache", ignore_errors=True)
+        seconds, rss, printed = run_cli(root)
+        figures["cold"].append(seconds)
+        peak = max(peak, rss)
+        pages = int(printed.split()[1])
+        print(f"run {run + 1}: cold {seconds:.2f} s, {rss:.0f} MiB: {printed}", flush=True)
+        seconds, _, printed = run_cli(root)
+        figures["noop"].append(seconds)
+        print(f"run {run + 1}: noop {seconds:.2f} s: {printed}", flush=True)
+        edit_event(root, run)
+        seconds, _, printed = run_cli(root)
+        figures["one_edit_process"].append(seconds)
+        print(f"run {run + 1}: one edit, whole process {seconds:.2f} s: {printed}", flush=True)
+        edit_template(root, run)
+        seconds, _, printed = run_cli(root)
+        figures["template_process"].append(seconds)
+        print(f"run {run + 1}: template, whole process {seconds:.2f} s: {printed}", flush=True)
+
+    # The incremental path `serve` uses: one Builder kept warm, edits rebuilt, changed files written.
+    builder = Builder(Project(root / "site_src", root / "templates", root / "output"))
+    preview = root / ".bench-preview"
+    files = builder.assemble().rendered.files
+    sync_folder(files, preview, None)
+    for run in range(args.runs):
+        for name, edit in (("one_edit", edit_event), ("template", edit_template)):
+            edit(root, 100 + run)
+            started = time.perf_counter()
+            result = builder.assemble()
+            sync_folder(result.rendered.files, preview, files)
+            figures[name].append(time.perf_counter() - started)
+            files = result.rendered.files
+            print(f"run {run + 1}: {name} (incremental) {figures[name][-1]:.3f} s, {result.rendered.pages_rendered} pages rendered", flush=True)
+
+    summary: dict[str, object] = {"events": args.events, "pages": pages}
+    for name in ("cold", "noop", "one_edit", "template"):
+        summary[f"{name}_s"] = round(statistics.median(figures[name]), 3)
+    summary["peak_rss_mb"] = round(peak)
+    for name in ("one_edit_process", "template_process"):
+        summary[f"{name}_s"] = round(statistics.median(figures[name]), 3)
+    shutil.rmtree(root, ignore_errors=True)
+    print(json.dumps(summary))
+
+
+if __name__ == "__main__":
+    main()
