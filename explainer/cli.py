@@ -8,16 +8,17 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
-from .check import broken_links
 from .errors import BuildFailed, OutputError, display_path
-from .model import web_url
-from .pipeline import Project, assemble, build
-from .render import site_root_path
-from .scaffold import KINDS, ScaffoldError, scaffold
+from .names import web_url_problem
+from .scaffold import KINDS, ScaffoldError
+
+# The heavy modules (jinja2, Markdown, pydantic) are imported only by the commands that need
+# them, so `build` with nothing to do answers at once.
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 COMMANDS = (
@@ -45,10 +46,10 @@ COMMANDS = (
 
 
 def _base_url(value: str) -> str:
-    try:
-        return web_url(value)
-    except Exception as error:  # pydantic's error carries the message we want
-        raise argparse.ArgumentTypeError(str(error)) from None
+    problem = web_url_problem(value)
+    if problem:
+        raise argparse.ArgumentTypeError(problem)
+    return value
 
 
 def _common_options(parser: argparse.ArgumentParser, top_level: bool) -> None:
@@ -107,12 +108,22 @@ def _say(args: argparse.Namespace, text: str) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    project = Project(src=args.src, templates=args.templates, out=args.out, base_url=args.base_url)
     command = args.command or "build"
     if command == "new":
+        from .scaffold import scaffold
+
         _say(args, scaffold(args.src, args.kind, args.title))
         return EXIT_OK
+    if command == "build":
+        return _build(args)
+
+    from .pipeline import Project, assemble
+
+    project = Project(src=args.src, templates=args.templates, out=args.out, base_url=args.base_url)
     if command == "check":
+        from .check import broken_links
+        from .render import site_root_path
+
         result = assemble(project)
         base_url = project.base_url or result.site.config.base_url
         problems = broken_links(result.rendered.files, site_root_path(base_url))
@@ -122,16 +133,44 @@ def run(args: argparse.Namespace) -> int:
             args, f"OK: {result.rendered.pages} pages, every internal link resolves ({result.seconds:.2f} s)"
         )
         return EXIT_OK
-    if command == "serve":
-        from .serve import serve  # imports the web server only when needed
+    from .serve import serve  # imports the web server only when needed
 
-        return serve(project, host=args.host, port=args.port, open_browser=args.open, quiet=args.quiet)
-    result = build(project)
+    return serve(project, host=args.host, port=args.port, open_browser=args.open, quiet=args.quiet)
+
+
+def _build(args: argparse.Namespace) -> int:
+    """Build, unless nothing changed since the last build (see cache.py)."""
+    started = time.perf_counter()
+    from .cache import BuildState, stamps
+
+    state = BuildState()
+    out = args.out.absolute()
+    options = {
+        "src": str(args.src.absolute()),
+        "templates": str(args.templates.absolute()),
+        "out": str(out),
+        "base_url": args.base_url,
+    }
+    inputs = stamps(args.src, args.templates)
+    last = state.unchanged(options, inputs, out)
+    if last:
+        _say(
+            args,
+            f"Built {last['pages']} pages ({last['files']} files) into {display_path(out)}/ in "
+            f"{time.perf_counter() - started:.2f} s: nothing had changed",
+        )
+        return EXIT_OK
+    from .pipeline import Project, build
+
+    project = Project(src=args.src, templates=args.templates, out=args.out, base_url=args.base_url)
+    result, digests = build(project, state)
+    summary = {"pages": result.rendered.pages, "files": len(result.rendered.files)}
+    state.save(options, inputs, out, digests, summary)
     drafts = f", {result.site.drafts} draft(s) skipped" if result.site.drafts else ""
     _say(
         args,
         f"Built {result.rendered.pages} pages ({len(result.rendered.files)} files{drafts}) "
-        f"into {display_path(project.out.absolute())}/ in {result.seconds:.2f} s",
+        f"into {display_path(out)}/ in {time.perf_counter() - started:.2f} s",
     )
     return EXIT_OK
 

@@ -33,6 +33,7 @@ from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
 
 from . import routes
+from .cache import BuildState, digest
 
 CITE_OPEN, CITE_CLOSE = "\ue000", "\ue001"
 ROOT = "\ue002"
@@ -329,14 +330,40 @@ class MarkdownRenderer:
         )
         self._cache: dict[TextKey, Markup] = {}
         self.used: set[TextKey] = set()  # keys asked for since the caller last reset it
+        self.store: BuildState | None = None  # where texts are kept between builds, if anywhere
+        self._stored: dict[tuple[str, str, bool], str] = {}
 
     def set_terms(self, names: dict[str, str]) -> None:
         """Glossary names (and aliases) -> term id, to mark in every text rendered from now on."""
         if self._glossary.update(names):
             self._cache.clear()
+            self._stored = self.store.load_markdown(self.signature()) if self.store else {}
+
+    def signature(self) -> str:
+        """What, besides a text, its HTML depends on: the glossary (and this format)."""
+        return digest(repr(sorted(self._glossary.ids.items())).encode())
+
+    def save(self) -> None:
+        """Keep the converted texts for the next build (see cache.py)."""
+        if self.store:
+            texts = {
+                (digest(text.encode()), prefix, inline): str(html)
+                for (text, prefix, inline), html in self._cache.items()
+            }
+            self.store.save_markdown(self.signature(), texts)
+
+    def _lookup(self, key: TextKey) -> Markup | None:
+        """A text converted earlier, by this process or (through the store) by an earlier build."""
+        html = self._cache.get(key)
+        if html is None and self._stored:
+            text, prefix, inline = key
+            stored = self._stored.get((digest(text.encode()), prefix, inline))
+            if stored is not None:
+                html = self._cache[key] = Markup(stored)
+        return html
 
     def cached(self, key: TextKey) -> bool:
-        return key in self._cache
+        return self._lookup(key) is not None
 
     def render(self, key: TextKey) -> Markup:
         """A text by its key, as block() or inline() would give it."""
@@ -378,17 +405,19 @@ class MarkdownRenderer:
         """Paragraphs, lists, tables...; `prefix` (the item id) keeps heading ids unique."""
         key = (text, prefix, False)
         self.used.add(key)
-        if key not in self._cache:
-            self._cache[key] = Markup(self._convert(text, prefix))
-        return self._cache[key]
+        html = self._lookup(key)
+        if html is None:
+            html = self._cache[key] = Markup(self._convert(text, prefix))
+        return html
 
     def inline(self, text: str) -> Markup:
         """A short text inside a sentence or cell: the same syntax, without the <p>."""
         key = (text, "", True)
         self.used.add(key)
-        if key not in self._cache:
-            html = self._convert(text, "")
-            if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
-                html = html[3:-4]
-            self._cache[key] = Markup(html)
-        return self._cache[key]
+        html = self._lookup(key)
+        if html is None:
+            converted = self._convert(text, "")
+            if converted.startswith("<p>") and converted.endswith("</p>") and converted.count("<p>") == 1:
+                converted = converted[3:-4]
+            html = self._cache[key] = Markup(converted)
+        return html

@@ -11,7 +11,6 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from typing import Annotated, Any, Literal, get_args
-from urllib.parse import urlsplit
 
 from pydantic import (
     AfterValidator,
@@ -26,8 +25,8 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from .dates import PartialDate
+from .names import SLUG_RE, slugify, web_url_problem
 
-SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _LANGUAGE_RE = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
 
 
@@ -44,11 +43,6 @@ def describe(value: Any) -> str:
     if isinstance(value, dict):
         return "a set of fields"
     return f"'{value}'"
-
-
-def slugify(text: str) -> str:
-    """Lowercase-hyphen id for a title: 'Talks resume in Cairo!' -> 'talks-resume-in-cairo'."""
-    return "-".join(re.findall(r"[a-z0-9]+", text.lower())) or "item"
 
 
 def _text(value: Any) -> str:
@@ -96,13 +90,9 @@ def _date(value: Any) -> PartialDate:
 
 def web_url(value: Any) -> str:
     text = _text(value)
-    parts = urlsplit(text)
-    if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in text):
-        raise PydanticCustomError(
-            "url_scheme",
-            "'{value}' is not a web address: use a full http:// or https:// URL",
-            {"value": text[:80]},
-        )
+    problem = web_url_problem(text)
+    if problem:
+        raise PydanticCustomError("url_scheme", problem.replace("{", "{{").replace("}", "}}"))
     return text
 
 

@@ -13,6 +13,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .cache import BuildState
 from .errors import BuildFailed, ContentError
 from .load import FileCache, load
 from .render import PageRenderer, Rendered
@@ -43,11 +44,11 @@ class BuildResult:
 class Builder:
     """Builds a project again and again, redoing only the work an edit invalidated."""
 
-    def __init__(self, project: Project, preview: bool = False):
+    def __init__(self, project: Project, preview: bool = False, compiled: Path | None = None):
         self.project = project
         self.files = FileCache()
         self.validated: ValidationCache = {}
-        self.renderer = PageRenderer(project.templates, preview=preview)
+        self.renderer = PageRenderer(project.templates, preview=preview, compiled=compiled)
 
     def assemble(self) -> BuildResult:
         """The whole site in memory, or BuildFailed with every problem found."""
@@ -79,11 +80,21 @@ def assemble(project: Project) -> BuildResult:
     return Builder(project).assemble()
 
 
-def build(project: Project) -> BuildResult:
-    """Assemble the site and swap it into the output folder."""
+def build(project: Project, state: BuildState | None = None) -> tuple[BuildResult, dict[str, str]]:
+    """Assemble the site and swap it into the output folder; returns the result and the digest
+    of every file written. With a state (see cache.py), Markdown converted by earlier builds
+    is reused and unchanged files are linked from the previous output, not written again."""
     started = time.perf_counter()
-    result = assemble(project)
-    write_site(result.rendered.files, project.out, protected=[project.src, project.templates])
+    builder = Builder(project, compiled=state.compiled_templates() if state else None)
+    builder.renderer.markdown.store = state
+    result = builder.assemble()
+    digests, _ = write_site(
+        result.rendered.files,
+        project.out,
+        protected=[project.src, project.templates],
+        previous=state.outputs() if state else None,
+    )
+    builder.renderer.markdown.save()
     result.timings["write"] = time.perf_counter() - started - result.seconds
     result.seconds = time.perf_counter() - started
-    return result
+    return result, digests

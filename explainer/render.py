@@ -21,7 +21,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import jinja2
-from jinja2 import meta
 from markupsafe import Markup, escape
 
 from . import metadata, opendata, routes
@@ -57,6 +56,7 @@ _MARKERS = re.compile(
     f"|{TERM_OPEN}(?P<by_hand>!?)(?P<term>[a-z0-9-]+){TERM_MID}(?P<words>[^{TERM_CLOSE}]*){TERM_CLOSE}"
 )
 ASSETS_DIR = "assets"
+_TEMPLATE_NAMES = re.compile(r"""\{%-?\s*(?:extends|include|import|from)\s+["']([^"']+)["']""")
 
 
 @dataclass
@@ -188,10 +188,13 @@ def _cite(source_ids: list[str], text: str = "") -> Markup:
 class PageRenderer:
     """Renders a resolved site with one jinja2 environment and one Markdown renderer."""
 
-    def __init__(self, templates: Path, preview: bool = False, workers: int | None = None):
+    def __init__(
+        self, templates: Path, preview: bool = False, workers: int | None = None, compiled: Path | None = None
+    ):
         """`preview`: for `serve`, where assets keep plain names (so a CSS edit reloads in place)
         and pages carry no CSP meta tag (livereload injects an inline script). `workers`: how
-        many processes may render a large build (default: two when the machine has them)."""
+        many processes may render a large build (default: two when the machine has them).
+        `compiled`: a folder where compiled templates are kept between builds."""
         self.templates = templates.resolve()
         self.preview = preview
         self.workers = workers if workers is not None else min(2, os.cpu_count() or 1)
@@ -211,6 +214,7 @@ class PageRenderer:
             lstrip_blocks=True,
             keep_trailing_newline=True,
             auto_reload=True,
+            bytecode_cache=jinja2.FileSystemBytecodeCache(str(compiled)) if compiled else None,
         )
         self.env.filters.update(
             md=self.markdown.block,
@@ -463,15 +467,12 @@ class PageRenderer:
                     encoding="utf-8", errors="replace"
                 )
         if sources != self._template_sources:
+            # which templates each one names in extends/include/import/from (names must be
+            # literal strings for this; parsing every template would cost more than rendering)
             self._template_sources = sources
-            self._template_uses = {}
-            for name, source in sources.items():
-                try:
-                    self._template_uses[name] = {
-                        n for n in meta.find_referenced_templates(self.env.parse(source)) if n
-                    }
-                except jinja2.TemplateSyntaxError:
-                    self._template_uses[name] = set()
+            self._template_uses = {
+                name: set(_TEMPLATE_NAMES.findall(source)) for name, source in sources.items()
+            }
 
         def closure(name: str) -> set[str]:
             seen, todo = set(), [name]

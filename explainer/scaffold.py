@@ -13,10 +13,8 @@ import os
 import tempfile
 from pathlib import Path
 
-import yaml
-
 from .errors import display_path
-from .model import slugify
+from .names import slugify
 
 KINDS = ("event", "actor", "phase", "sticking-point", "term")
 PLACEHOLDER_SOURCE = "todo-source-id"
@@ -29,6 +27,8 @@ class ScaffoldError(Exception):
 
 def _quoted(text: str) -> str:
     """A YAML scalar that reads back as exactly `text`."""
+    import yaml  # only `new` needs it
+
     return yaml.safe_dump(text, default_style='"', width=10_000).strip()
 
 
@@ -94,6 +94,8 @@ def _write_new(path: Path, text: str) -> None:
 
 def _append_term(glossary: Path, title: str, term_id: str) -> str:
     """Add a draft term at the end of glossary.yaml, keeping every byte already there."""
+    import yaml  # only `new` needs it
+
     existing = glossary.read_text(encoding="utf-8") if glossary.exists() else ""
     try:
         entries = yaml.safe_load(existing) or []

@@ -13,7 +13,9 @@ import os
 import shutil
 import tempfile
 from pathlib import Path, PurePosixPath
+from typing import Any
 
+from .cache import digest
 from .errors import OutputError, display_path
 
 _RENAME_EXCHANGE = 2
@@ -82,8 +84,16 @@ def _safe_relative(path: str) -> PurePosixPath:
     return relative
 
 
-def write_site(files: dict[str, bytes], out: Path, protected: list[Path]) -> None:
-    """Write all files to `out`, replacing its previous content in one step."""
+def write_site(
+    files: dict[str, bytes], out: Path, protected: list[Path], previous: dict[str, list[Any]] | None = None
+) -> tuple[dict[str, str], int]:
+    """Write all files to `out`, replacing its previous content in one step.
+
+    `previous` gives [size, mtime, digest] of each file the last build wrote: a file whose
+    bytes are the same, and whose old copy is untouched since, is hard-linked from the old
+    output instead of written again (no copy, same mtime). Returns the digest of every file,
+    and how many were actually written.
+    """
     out = out.absolute()
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -98,10 +108,24 @@ def write_site(files: dict[str, bytes], out: Path, protected: list[Path]) -> Non
         umask = os.umask(0)
         os.umask(umask)
         temporary.chmod(0o777 & ~umask)
+        digests: dict[str, str] = {}
+        written = 0
         for path, data in sorted(files.items()):
-            target = temporary / _safe_relative(path)
+            relative = _safe_relative(path)
+            target = temporary / relative
             target.parent.mkdir(parents=True, exist_ok=True)
+            digests[path] = digest(data)
+            last = previous.get(path) if previous else None
+            if last and last[2] == digests[path]:
+                try:
+                    status = os.stat(out / relative)
+                    if (status.st_size, status.st_mtime_ns) == (last[0], last[1]):
+                        os.link(out / relative, target)
+                        continue
+                except OSError:
+                    pass  # gone, or the filesystem cannot link: write it
             target.write_bytes(data)
+            written += 1
         if not out.exists():
             temporary.rename(out)
         elif _exchange(temporary, out):
@@ -116,6 +140,7 @@ def write_site(files: dict[str, bytes], out: Path, protected: list[Path]) -> Non
         raise OutputError(
             f"{display_path(out)}: cannot write the site ({error.strerror}); the previous site is unchanged"
         ) from None
+    return digests, written
 
 
 def sync_folder(files: dict[str, bytes], folder: Path, previous: dict[str, bytes] | None = None) -> int:

@@ -36,6 +36,12 @@ def test_ids_cannot_name_paths(project: Project) -> None:
     assert "sources[0]: '/etc/passwd' is not a valid id" in run.err
 
 
+def change_every_page(project: Project) -> None:
+    """An edit that changes every page, so the next build must write them all."""
+    base = project.root / "templates/base.html"
+    base.write_text(base.read_text().replace("</body>", "<!-- changed --></body>"))
+
+
 def _can_mount() -> bool:
     return os.geteuid() == 0 and subprocess.run(["mount", "--version"], capture_output=True).returncode == 0
 
@@ -62,6 +68,7 @@ def test_a_full_disk_is_a_clear_error_and_keeps_the_old_site(project: Project, s
     disk = os.statvfs(small_disk)
     filler = small_disk / "filler"
     filler.write_bytes(b"\0" * max(0, disk.f_bavail * disk.f_frsize - used // 2))  # room for half a copy
+    change_every_page(project)
     run = project.cli("--out", str(out))
     assert run.code == 1
     assert run.err.startswith("error: ") and "the previous site is unchanged" in run.err
@@ -77,6 +84,7 @@ def test_a_read_only_location_is_a_clear_error_and_keeps_the_old_site(
     assert project.cli("--out", str(out)).code == 0
     before = tree_digest(out)
     subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
+    change_every_page(project)
     run = project.cli("--out", str(out))
     assert run.code == 1
     assert run.err.startswith("error: ") and "Read-only file system" in run.err and "Traceback" not in run.err
