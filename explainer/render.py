@@ -505,6 +505,7 @@ class PageRenderer:
 
 
 PARALLEL_FROM = 400  # pages to render before a second process pays for itself
+WORKER_PARTS = 8
 _CURRENT_JOB: _Job | None = None  # what a forked worker renders (set just before forking)
 
 
@@ -561,12 +562,18 @@ class _Job:
             theirs = pool.submit(_convert_in_worker, texts[1::2])
             self.convert(texts[::2])
             self.renderer.markdown.add(theirs.result())
-            their_pages = pool.submit(_render_in_worker, self.renderer.markdown.snapshot_since(texts[::2]))
+            pool.submit(_take_texts, self.renderer.markdown.snapshot_since(texts[::2])).result()
+            # the worker's pages come back in several parts, so no single huge message is in flight
+            theirs_parts = [
+                pool.submit(_render_in_worker, part, WORKER_PARTS) for part in range(WORKER_PARTS)
+            ]
             pages, errors = self.run(slice(0, None, 2))
-            more_pages, more_errors = their_pages.result()
+            for future in theirs_parts:
+                more_pages, more_errors = future.result()
+                pages.update(more_pages)
+                errors += more_errors
         _CURRENT_JOB = None
-        pages.update(more_pages)
-        return pages, errors + more_errors
+        return pages, errors
 
 
 def _convert_in_worker(keys: list[TextKey]) -> dict[TextKey, Markup]:
@@ -574,12 +581,15 @@ def _convert_in_worker(keys: list[TextKey]) -> dict[TextKey, Markup]:
     return _CURRENT_JOB.convert(keys)
 
 
-def _render_in_worker(
-    converted: dict[TextKey, Markup],
-) -> tuple[dict[str, _RenderedPage], list[ContentError]]:
+def _take_texts(converted: dict[TextKey, Markup]) -> None:
     assert _CURRENT_JOB is not None
     _CURRENT_JOB.renderer.markdown.add(converted)
-    return _CURRENT_JOB.run(slice(1, None, 2))
+
+
+def _render_in_worker(part: int, parts: int) -> tuple[dict[str, _RenderedPage], list[ContentError]]:
+    """Part `part` of the worker's share (every other route, starting with the second)."""
+    assert _CURRENT_JOB is not None
+    return _CURRENT_JOB.run(slice(1 + 2 * part, None, 2 * parts))
 
 
 class PageFinisher:

@@ -213,3 +213,16 @@ def test_drafts_are_validated_but_not_published(project: Project) -> None:
         "events/wip.md", "---\ntitle: Work in progress\ndate: someday\nsources: [x]\ndraft: true\n---\n"
     )
     assert project.cli().code == 1
+
+
+def test_two_processes_render_the_same_bytes_as_one(monkeypatch) -> None:
+    import explainer.render
+    from explainer.pipeline import Builder, Project
+
+    project = Project(REPO / "site_src", REPO / "templates", REPO / "unused")
+    serial = Builder(project)
+    serial.renderer.workers = 1
+    monkeypatch.setattr(explainer.render, "PARALLEL_FROM", 1)
+    parallel = Builder(project)
+    parallel.renderer.workers = 2
+    assert parallel.assemble().rendered.files == serial.assemble().rendered.files
