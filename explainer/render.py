@@ -114,29 +114,52 @@ _SCALARS = frozenset({str, int, float, bool, type(None), PartialDate})
 
 
 class ContextKeys:
-    """Fingerprints of what routes give their templates, with published items reduced to their
-    own fingerprints. Containers shared by many routes (the same list of all actors, say) are
-    fingerprinted once per build."""
+    """Keys of what routes give their templates, with published items reduced to their own
+    fingerprints. They are compared only within one process (the page cache lives there), so
+    Python's fast built-in hash does; containers shared by many routes (the list of all actors,
+    say) are keyed once per build."""
 
     def __init__(self, site: Site):
         self.site = site
-        self.memo: dict[int, str] = {}
+        self.memo: dict[int, int] = {}
+        self.item_keys = {key: hash(value) for key, value in site.fingerprints.items()}
 
     def route(self, route: routes.Route) -> str:
-        head = repr(
-            (route.path, route.template, route.title, route.description, route.lastmod, route.absolute_links)
+        head = (
+            route.path,
+            route.template,
+            route.title,
+            route.description,
+            route.lastmod,
+            route.absolute_links,
         )
-        return fingerprint(head + "\0" + self.of(route.context))
+        return str(hash((head, self.of(route.context))))
 
-    def of(self, value: Any) -> str:
-        if type(value) in _SCALARS:
-            return repr(value)
+    def of(self, value: Any) -> int:
+        kind_of_value = type(value)
+        if kind_of_value in _SCALARS:
+            return hash((kind_of_value.__name__, value))
         kind = self.site.kind_of(value)
         if kind is not None:
-            return self.site.fingerprints[(kind, value.id)]
+            return self.item_keys[(kind, value.id)]
         known = self.memo.get(id(value))
         if known is not None:
             return known
+        if isinstance(value, dict):
+            key = hash(tuple((name, self.of(element)) for name, element in value.items()))
+        elif isinstance(value, (list, tuple)):
+            key = hash(tuple(self.of(element) for element in value))
+        elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+            key = hash(
+                (
+                    kind_of_value.__name__,
+                    *(self.of(getattr(value, item.name)) for item in dataclasses.fields(value)),
+                )
+            )
+        else:
+            return hash(repr(value))
+        self.memo[id(value)] = key
+        return key
         if isinstance(value, dict):
             parts = [f"{name}={self.of(element)}" for name, element in value.items()]
         elif isinstance(value, (list, tuple)):

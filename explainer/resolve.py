@@ -9,12 +9,13 @@ a dictionary lookup later, never a search over all items.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from .errors import ContentError, did_you_mean
+from .errors import ContentError, Location, did_you_mean
 from .load import COLLECTIONS, KeyPath, Record
 from .markup import XREF_KINDS, references
 from .model import (
@@ -180,30 +181,35 @@ class _Resolver:
         hint = did_you_mean(target, known) or f"; {label}s are listed in site_src/{_FOLDERS[kind]}"
         return f"unknown {label} '{target}'{hint}"
 
-    def refer(self, owner: Referrer, kind: str, target: str, where: Any) -> None:
+    def refer(self, owner: Referrer, kind: str, target: str, where: Callable[[], Location]) -> None:
+        """Record a reference, or report it where it is written (located only when wrong)."""
         if target in self.content.items[kind]:
             self.referrers[(kind, target)].append(owner)
         elif (kind, target) not in self.content.failed and kind not in self.content.unavailable:
-            self.errors.append(ContentError(where, self.missing(kind, target)))
+            self.errors.append(ContentError(where(), self.missing(kind, target)))
 
     def item(self, kind: str, item: Any, record: Record) -> None:
         for what, path, value in walk(item):
+            owner = Referrer(kind, item.id, path)
             if what == "ref":
                 target_kind, target = value
-                self.refer(Referrer(kind, item.id, path), target_kind, target, record.at(path))
+                self.refer(owner, target_kind, target, functools.partial(record.at, path))
                 continue
             for ref in references(value):
-                where = record.text_at(path, ref.line_offset)
+
+                def where(path: KeyPath = path, ref: Any = ref) -> Location:
+                    return record.text_at(path, ref.line_offset)
+
                 if not ref.kind:
                     choices = ", ".join(XREF_KINDS)
                     self.errors.append(
                         ContentError(
-                            where,
+                            where(),
                             f"unknown link type '{ref.written}:'{did_you_mean(ref.written, XREF_KINDS)}; use one of {choices}",
                         )
                     )
                 else:
-                    self.refer(Referrer(kind, item.id, path), ref.kind, ref.id, where)
+                    self.refer(owner, ref.kind, ref.id, where)
 
     def checks(self, kind: str, item: Any, record: Record) -> None:
         """Rules that involve more than one field or item."""
