@@ -163,13 +163,13 @@ def _build(args: argparse.Namespace) -> int:
     from .pipeline import Project, build
 
     project = Project(src=args.src, templates=args.templates, out=args.out, base_url=args.base_url)
-    result, digests = build(project, state)
-    summary = {"pages": result.rendered.pages, "files": len(result.rendered.files)}
-    state.save(options, inputs, out, digests, summary)
+    result = build(project, state)
+    summary = {"pages": result.rendered.pages, "files": result.rendered.count}
+    state.save(options, inputs, out, result.rendered.digests, summary)
     drafts = f", {result.site.drafts} draft(s) skipped" if result.site.drafts else ""
     _say(
         args,
-        f"Built {result.rendered.pages} pages ({len(result.rendered.files)} files{drafts}) "
+        f"Built {result.rendered.pages} pages ({result.rendered.count} files{drafts}) "
         f"into {display_path(out)}/ in {time.perf_counter() - started:.2f} s",
     )
     return EXIT_OK

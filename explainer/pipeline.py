@@ -19,7 +19,7 @@ from .load import FileCache, load
 from .render import PageRenderer, Rendered
 from .resolve import Site, resolve
 from .validate import ValidationCache, validate
-from .write import write_site
+from .write import Staging
 
 
 @dataclass(frozen=True)
@@ -50,8 +50,8 @@ class Builder:
         self.validated: ValidationCache = {}
         self.renderer = PageRenderer(project.templates, preview=preview, compiled=compiled)
 
-    def assemble(self) -> BuildResult:
-        """The whole site in memory, or BuildFailed with every problem found."""
+    def assemble(self, sink: Staging | None = None) -> BuildResult:
+        """The whole site in memory (or staged in `sink`), or BuildFailed with every problem."""
         started = time.perf_counter()
         timings: dict[str, float] = {}
 
@@ -68,7 +68,9 @@ class Builder:
         errors: list[ContentError] = loaded.errors + validation_errors + resolve_errors
         if errors or site is None:
             raise BuildFailed(errors)
-        rendered, render_errors = self.renderer.render(site, self.project.base_url or site.config.base_url)
+        rendered, render_errors = self.renderer.render(
+            site, self.project.base_url or site.config.base_url, sink
+        )
         lap("render")
         if render_errors:
             raise BuildFailed(render_errors)
@@ -80,21 +82,22 @@ def assemble(project: Project) -> BuildResult:
     return Builder(project).assemble()
 
 
-def build(project: Project, state: BuildState | None = None) -> tuple[BuildResult, dict[str, str]]:
-    """Assemble the site and swap it into the output folder; returns the result and the digest
-    of every file written. With a state (see cache.py), Markdown converted by earlier builds
-    is reused and unchanged files are linked from the previous output, not written again."""
+def build(project: Project, state: BuildState | None = None) -> BuildResult:
+    """Build the site into a staging folder, page by page, then swap it into the output
+    folder; the digest of every file is in result.rendered.digests. With a state (see
+    cache.py), Markdown converted by earlier builds is reused and unchanged files are linked
+    from the previous output, not written again."""
     started = time.perf_counter()
     builder = Builder(project, compiled=state.compiled_templates() if state else None)
     builder.renderer.markdown.store = state
-    result = builder.assemble()
-    digests, _ = write_site(
-        result.rendered.files,
-        project.out,
-        protected=[project.src, project.templates],
-        previous=state.outputs() if state else None,
-    )
+    staging = Staging(project.out, [project.src, project.templates], state.outputs() if state else None)
+    try:
+        result = builder.assemble(staging)
+        staging.commit()
+    except BaseException:
+        staging.abort()
+        raise
     builder.renderer.markdown.save()
     result.timings["write"] = time.perf_counter() - started - result.seconds
     result.seconds = time.perf_counter() - started
-    return result, digests
+    return result

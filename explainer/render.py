@@ -43,6 +43,7 @@ from .markup import (
     plain_text,
 )
 from .resolve import Site, walk
+from .write import Staging
 
 NOTES = "\ue005"
 # No inline script or style anywhere: everything the pages use comes from the site itself.
@@ -61,11 +62,17 @@ _TEMPLATE_NAMES = re.compile(r"""\{%-?\s*(?:extends|include|import|from)\s+["'](
 
 @dataclass
 class Rendered:
-    """The whole site as bytes by output path, plus how many of them are pages."""
+    """The whole site: as bytes by output path, or (when pages went straight to a staging
+    folder) as the digest of each file; plus how many of them are pages."""
 
     files: dict[str, bytes] = field(default_factory=dict)
+    digests: dict[str, str] = field(default_factory=dict)
     pages: int = 0
     pages_rendered: int = 0  # pages actually rendered this time (the rest were reused)
+
+    @property
+    def count(self) -> int:
+        return len(self.files) + len(self.digests)
 
 
 @dataclass(frozen=True)
@@ -93,8 +100,9 @@ class _RenderedPage:
     key: str
     lookups: frozenset[tuple[str, str]]  # items whose title, source or definition it shows
     lookups_key: str
-    content: bytes
+    content: bytes  # empty when the page went straight to a staging folder
     texts: frozenset[TextKey]  # the Markdown it rendered, kept cached while the page exists
+    digest: str = ""
 
 
 def _lookups_key(lookups: Iterable[tuple[str, str]], site: Site) -> str:
@@ -226,6 +234,7 @@ class PageRenderer:
         self._template_sources: dict[str, str] = {}
         self._template_uses: dict[str, set[str]] = {}
         self._standalone: Callable[..., str] = lambda html, lookups: html  # set per build
+        self._sink: Staging | None = None
         self._fragments: dict[tuple[str, str, str], _Fragment] = {}  # open data by (file, kind, id)
         self._fingerprints: dict[tuple[str, str], str] = {}  # items as of the last render
         self._changed: set[tuple[str, str]] = set()  # items changed since then
@@ -299,7 +308,9 @@ class PageRenderer:
                     files[paths[name]] = data
         return files, paths
 
-    def render(self, site: Site, base_url: str) -> tuple[Rendered, list[ContentError]]:
+    def render(
+        self, site: Site, base_url: str, sink: Staging | None = None
+    ) -> tuple[Rendered, list[ContentError]]:
         """Every route, rendered; template problems come back as located errors.
 
         A page whose inputs are unchanged since the last render is not rendered again: its key
@@ -308,8 +319,13 @@ class PageRenderer:
         definition the page looked up last time.
         """
         asset_files, asset_paths = self.assets()
-        self._asset_paths, self._site = asset_paths, site
-        rendered = Rendered(files=dict(asset_files))
+        self._asset_paths, self._site, self._sink = asset_paths, site, sink
+        rendered = Rendered()
+        for path, data in asset_files.items():
+            if sink:
+                rendered.digests[path] = sink.put(path, data)
+            else:
+                rendered.files[path] = data
         errors: list[ContentError] = []
         notes = self._template("partials/notes.html", errors)
         if notes is None:
@@ -372,7 +388,10 @@ class PageRenderer:
         pages.update(fresh)
         for route in all_routes:
             if route.path in pages:
-                rendered.files[route.path] = pages[route.path].content
+                if sink:
+                    rendered.digests[route.path] = pages[route.path].digest
+                else:
+                    rendered.files[route.path] = pages[route.path].content
                 rendered.pages += route.path.endswith(".html")
         rendered.pages_rendered = sum(path.endswith(".html") for path in fresh)
         if not errors:
@@ -416,12 +435,26 @@ class PageRenderer:
                 )
             )
             return None
+        return self._keep(route, key, lookups, text.encode("utf-8"), set(self.markdown.used), site)
+
+    def _keep(
+        self,
+        route: routes.Route,
+        key: str,
+        lookups: set[tuple[str, str]],
+        content: bytes,
+        texts: set[TextKey],
+        site: Site,
+    ) -> _RenderedPage:
+        """A rendered file: staged at once when building to disk (then only its digest is
+        kept), or kept in memory for `check` and `serve`."""
+        if self._sink is None:
+            return _RenderedPage(
+                key, frozenset(lookups), _lookups_key(lookups, site), content, frozenset(texts)
+            )
+        file_digest = self._sink.put(route.path, content)
         return _RenderedPage(
-            key,
-            frozenset(lookups),
-            _lookups_key(lookups, site),
-            text.encode("utf-8"),
-            frozenset(self.markdown.used),
+            key, frozenset(lookups), _lookups_key(lookups, site), b"", frozenset(texts), file_digest
         )
 
     def _produce(
@@ -478,7 +511,7 @@ class PageRenderer:
             content = opendata.timeline_document(site, fragments("event", opendata.timeline_event, 2))
         else:
             content = opendata.dumps(opendata.index(absolute))
-        return _RenderedPage(key, frozenset(lookups), _lookups_key(lookups, site), content, frozenset(texts))
+        return self._keep(route, key, lookups, content, texts, site)
 
     def _template_keys(self) -> dict[str, str]:
         """Per template: a fingerprint of its source and of every template it extends, includes

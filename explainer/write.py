@@ -84,63 +84,78 @@ def _safe_relative(path: str) -> PurePosixPath:
     return relative
 
 
-def write_site(
-    files: dict[str, bytes], out: Path, protected: list[Path], previous: dict[str, list[Any]] | None = None
-) -> tuple[dict[str, str], int]:
-    """Write all files to `out`, replacing its previous content in one step.
+class Staging:
+    """A fresh temporary folder beside the output folder, filled file by file, then swapped in.
 
-    `previous` gives [size, mtime, digest] of each file the last build wrote: a file whose
-    bytes are the same, and whose old copy is untouched since, is hard-linked from the old
-    output instead of written again (no copy, same mtime). Returns the digest of every file,
-    and how many were actually written.
+    Pages can be put here as soon as they are rendered, by this process or a forked worker, so
+    a build never holds the whole site in memory. A file whose bytes match what the last build
+    wrote (`previous`: [size, mtime, digest] by path), and whose old copy is untouched since,
+    is hard-linked from the old output instead of written again. Nothing reaches `out` until
+    commit(); abort() (or a killed process, cleaned up by the next build) leaves it as it was.
     """
-    out = out.absolute()
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        check_target(out, protected)
-        recover(out)
-        temporary = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-{os.getpid()}-", dir=out.parent))
-    except OSError as error:
-        raise OutputError(
-            f"{display_path(out)}: cannot prepare the output folder: {error.strerror}"
-        ) from None
-    try:
-        umask = os.umask(0)
-        os.umask(umask)
-        temporary.chmod(0o777 & ~umask)
-        digests: dict[str, str] = {}
-        written = 0
-        for path, data in sorted(files.items()):
-            relative = _safe_relative(path)
-            target = temporary / relative
+
+    def __init__(self, out: Path, protected: list[Path], previous: dict[str, list[Any]] | None = None):
+        self.out = out.absolute()
+        self.previous = previous or {}
+        try:
+            self.out.parent.mkdir(parents=True, exist_ok=True)
+            check_target(self.out, protected)
+            recover(self.out)
+            self.folder = Path(
+                tempfile.mkdtemp(prefix=f".{self.out.name}.tmp-{os.getpid()}-", dir=self.out.parent)
+            )
+            umask = os.umask(0)
+            os.umask(umask)
+            self.folder.chmod(0o777 & ~umask)
+        except OSError as error:
+            raise OutputError(
+                f"{display_path(self.out)}: cannot prepare the output folder: {error.strerror}"
+            ) from None
+
+    def put(self, path: str, data: bytes) -> str:
+        """Stage one file; returns its digest."""
+        relative = _safe_relative(path)
+        target = self.folder / relative
+        file_digest = digest(data)
+        try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            digests[path] = digest(data)
-            last = previous.get(path) if previous else None
-            if last and last[2] == digests[path]:
+            last = self.previous.get(path)
+            if last and last[2] == file_digest:
                 try:
-                    status = os.stat(out / relative)
+                    status = os.stat(self.out / relative)
                     if (status.st_size, status.st_mtime_ns) == (last[0], last[1]):
-                        os.link(out / relative, target)
-                        continue
+                        os.link(self.out / relative, target)
+                        return file_digest
                 except OSError:
                     pass  # gone, or the filesystem cannot link: write it
             target.write_bytes(data)
-            written += 1
-        if not out.exists():
-            temporary.rename(out)
-        elif _exchange(temporary, out):
-            shutil.rmtree(temporary)
-        else:
-            old = out.parent / f".{out.name}.old-{os.getpid()}"
-            out.rename(old)
-            temporary.rename(out)
-            shutil.rmtree(old)
-    except OSError as error:
-        shutil.rmtree(temporary, ignore_errors=True)
-        raise OutputError(
-            f"{display_path(out)}: cannot write the site ({error.strerror}); the previous site is unchanged"
-        ) from None
-    return digests, written
+        except OSError as error:
+            raise self._failed(error) from None
+        return file_digest
+
+    def commit(self) -> None:
+        """Swap the staged site in, in one step (atomic where the system can exchange paths)."""
+        try:
+            if not self.out.exists():
+                self.folder.rename(self.out)
+            elif _exchange(self.folder, self.out):
+                shutil.rmtree(self.folder)
+            else:
+                old = self.out.parent / f".{self.out.name}.old-{os.getpid()}"
+                self.out.rename(old)
+                self.folder.rename(self.out)
+                shutil.rmtree(old)
+        except OSError as error:
+            raise self._failed(error) from None
+
+    def abort(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    def _failed(self, error: OSError) -> OutputError:
+        self.abort()
+        return OutputError(
+            f"{display_path(self.out)}: cannot write the site ({error.strerror}); the previous site is unchanged"
+        )
 
 
 def sync_folder(files: dict[str, bytes], folder: Path, previous: dict[str, bytes] | None = None) -> int:

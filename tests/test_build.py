@@ -226,3 +226,13 @@ def test_two_processes_render_the_same_bytes_as_one(monkeypatch) -> None:
     parallel = Builder(project)
     parallel.renderer.workers = 2
     assert parallel.assemble().rendered.files == serial.assemble().rendered.files
+
+
+def test_a_two_process_build_writes_the_same_files(project: Project, monkeypatch) -> None:
+    import explainer.render
+
+    assert project.cli("--quiet").code == 0
+    serial = tree_digest(project.out)
+    monkeypatch.setattr(explainer.render, "PARALLEL_FROM", 1)
+    assert project.cli("--quiet", "--out", "parallel").code == 0
+    assert tree_digest(project.root / "parallel") == serial
