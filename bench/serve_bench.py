@@ -14,7 +14,6 @@ import argparse
 import json
 import queue
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -26,22 +25,9 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 REPO = Path(__file__).resolve().parents[1]
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
-CONNECTED_FLAG = (
-    "document.addEventListener('LiveReloadConnect', () => { window.liveReloadConnected = true; });"
-)
+sys.path.insert(0, str(REPO / "tests"))
 
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+from browser import CHROMIUM, CHROMIUM_ARGS, CONNECTED_FLAG, free_port  # noqa: E402  (shared with the tests)
 
 
 def start_server(root: Path, port: int) -> subprocess.Popen[str]:
@@ -91,7 +77,7 @@ def main() -> None:
     samples: list[float] = []
     try:
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             page = browser.new_page()
             page.add_init_script(CONNECTED_FLAG)
             page.goto(f"http://127.0.0.1:{port}/{args.page}")

@@ -312,6 +312,12 @@ def routes(site: Site) -> list[Route]:
     def describe(text: str | None) -> str | None:
         return _describe(text, titles, site.title) if text else None
 
+    def article(kind: str, item: Any, title: str, context: dict[str, Any], description: str | None) -> Route:
+        """The page of one phase or sticking point."""
+        return Route(
+            item_path(kind, item.id), f"{kind}.html", title, context, description, as_of, og_type="article"
+        )
+
     filters = _timeline_filters(site)
     filter_links = {
         "actors": [(site.actors[f.id], f.path, len(e)) for f, e in filters if f.kind == "actor"],
@@ -453,17 +459,7 @@ def routes(site: Site) -> list[Route]:
             "events": summaries.of(site.referring("phase", phase.id, "event")),
             "points": site.referring("phase", phase.id, "sticking_point"),
         }
-        result.append(
-            Route(
-                item_path("phase", phase.id),
-                "phase.html",
-                phase.title,
-                context,
-                description=describe(phase.summary),
-                lastmod=as_of,
-                og_type="article",
-            )
-        )
+        result.append(article("phase", phase, phase.title, context, describe(phase.summary)))
     for point in points:
         context = {
             "point": point,
@@ -471,17 +467,7 @@ def routes(site: Site) -> list[Route]:
             "phases": [site.phases[i] for i in point.phases],
             "events": summaries.of(site.referring("sticking_point", point.id, "event")),
         }
-        result.append(
-            Route(
-                item_path("sticking_point", point.id),
-                "sticking_point.html",
-                point.title,
-                context,
-                description=describe(point.summary),
-                lastmod=as_of,
-                og_type="article",
-            )
-        )
+        result.append(article("sticking_point", point, point.title, context, describe(point.summary)))
     for page in site.pages.values():
         if page.id != HOME_PAGE:
             result.append(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import socket
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,6 +20,18 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+CONNECTED_FLAG = (
+    "document.addEventListener('LiveReloadConnect', () => { window.liveReloadConnected = true; });"
+)
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on (for a server started right after)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

@@ -26,7 +26,9 @@ def test_every_kind_of_change_is_seen(project: Project) -> None:
         lambda: (project.root / "templates/quotes.html").write_text(
             (project.root / "templates/quotes.html").read_text() + "\n"
         ),
-        lambda: project.write("events/brand-new.md", "---\ntitle: New\ndate: 2024\nsources: [ap-2024-08-19]\n---\n"),
+        lambda: project.write(
+            "events/brand-new.md", "---\ntitle: New\ndate: 2024\nsources: [ap-2024-08-19]\n---\n"
+        ),
         lambda: (project.out / "index.html").write_text("tampered"),
     ):
         change()

@@ -18,18 +18,10 @@ from pathlib import Path
 
 import pytest
 import websocket
+from browser import CONNECTED_FLAG, free_port
 from conftest import REPO, Project
 
 READY = "Serving the preview at "
-CONNECTED_FLAG = (
-    "document.addEventListener('LiveReloadConnect', () => { window.liveReloadConnected = true; });"
-)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class Server:
