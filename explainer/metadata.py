@@ -1,7 +1,7 @@
 """What search engines and link previews read: schema.org JSON-LD for each page.
 
 Types are chosen to be accurate: the site is a WebSite, an event page describes an Event, an
-actor page a Person, an Organization or (for a state) a Country, and every other page is a
+actor page a Person or an Organization (a GovernmentOrganization for a state), and every other page is a
 WebPage of the site. The JSON is escaped so that no text from content can close the <script>
 element that carries it.
 """
@@ -16,7 +16,8 @@ from .model import Actor, Event
 from .resolve import Site
 from .routes import Route
 
-_ACTOR_TYPES = {"person": "Person", "organisation": "Organization", "state": "Country"}
+# A state acts in the talks through its government: an Organization of that kind.
+_ACTOR_TYPES = {"person": "Person", "organisation": "Organization", "state": "GovernmentOrganization"}
 
 
 def json_ld(route: Route, site: Site, absolute: Callable[[str], str]) -> dict[str, Any]:
@@ -44,8 +45,7 @@ def json_ld(route: Route, site: Site, absolute: Callable[[str], str]) -> dict[st
         if actor.affiliation:
             affiliation = site.actors[actor.affiliation]
             key = "affiliation" if actor.kind == "person" else "parentOrganization"
-            if actor.kind != "state":
-                data[key] = {"@type": _ACTOR_TYPES[affiliation.kind], "name": affiliation.name}
+            data[key] = {"@type": _ACTOR_TYPES[affiliation.kind], "name": affiliation.name}
     else:
         data = {"@type": "WebPage", "name": route.title, "url": url, "isPartOf": website}
     if route.description and "description" not in data:

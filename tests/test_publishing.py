@@ -142,7 +142,7 @@ def test_feed_is_valid_atom_newest_first_with_stable_ids(built_site: Path, proje
         ("timeline/doha-round/index.html", "Event"),
         ("actors/blinken/index.html", "Person"),
         ("actors/hamas/index.html", "Organization"),
-        ("actors/qatar/index.html", "Country"),
+        ("actors/qatar/index.html", "GovernmentOrganization"),
         ("glossary/index.html", "WebPage"),
     ],
 )
