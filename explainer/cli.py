@@ -20,7 +20,7 @@ from .scaffold import KINDS, ScaffoldError
 # The heavy modules (jinja2, Markdown, pydantic) are imported only by the commands that need
 # them, so `build` with nothing to do answers at once.
 
-EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_CONTENT = 0, 1  # usage errors exit with 2, from argparse
 COMMANDS = (
     (
         "build",

@@ -261,19 +261,6 @@ class _Glossary:
         return True
 
 
-class _PageFit(Treeprocessor):
-    """Fit a text into a page: `#` becomes h2 (the page title is the only h1), and table
-    alignment becomes a class (inline styles would need a weaker Content-Security-Policy)."""
-
-    def run(self, root: etree.Element) -> None:
-        for element in root.iter():
-            if element.tag == "h1":
-                element.tag = "h2"
-            style = element.attrib.pop("style", "")
-            if style.startswith("text-align:"):
-                element.set("class", "align-" + style.split(":", 1)[1].strip(" ;"))
-
-
 class _IdPrefix:
     """A per-text prefix for generated ids, so two texts on one page never share an id."""
 

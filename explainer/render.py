@@ -168,16 +168,6 @@ class ContextKeys:
             return hash(repr(value))
         self.memo[id(value)] = key
         return key
-        if isinstance(value, dict):
-            parts = [f"{name}={self.of(element)}" for name, element in value.items()]
-        elif isinstance(value, (list, tuple)):
-            parts = [self.of(element) for element in value]
-        elif dataclasses.is_dataclass(value) and not isinstance(value, (type, PartialDate)):
-            parts = [self.of(getattr(value, item.name)) for item in dataclasses.fields(value)]
-        else:
-            return repr(value)
-        known = self.memo[id(value)] = fingerprint("[" + "\0".join(parts) + "]")
-        return known
 
 
 def relative_root(path: str) -> str:
@@ -253,7 +243,6 @@ class PageRenderer:
             md_inline=self.markdown.inline,
             standalone=lambda html: self._standalone(html, lookups=self._page.lookups),
             cite=_cite,
-            human_date=lambda date: date.human() if isinstance(date, PartialDate) else "",
             date_range=human_range,
         )
         # Links and titles depend on the page being rendered, kept in self._page, so these need

@@ -124,7 +124,6 @@ class Preview:
         self.running = False
         self.pending = False
         self.mirrored: dict[str, bytes] | None = None
-        self.builds = 0
 
     # --- building -----------------------------------------------------------------------
     def build_now(self) -> None:
@@ -144,7 +143,6 @@ class Preview:
     def _apply(self, outcome: tuple[Any, list[ContentError], float]) -> bool:
         """Swap in a good build or keep the last one with its errors; True when pages changed."""
         result, errors, seconds = outcome
-        self.builds += 1
         before = (self.files, self.errors)
         if result is not None:
             self.files, self.errors = result.rendered.files, []
