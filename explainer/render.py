@@ -650,7 +650,6 @@ class PageFinisher:
         self.render_notes = render_notes
         self.definitions = {term.id: plain_text(term.definition, site.title) for term in site.terms.values()}
         self.titles: dict[tuple[str, str], str] = {}  # escaped, as links show them
-        self.publishers = {source.id: str(escape(source.publisher)) for source in site.sources.values()}
 
     def title(self, kind: str, item_id: str) -> str:
         key = (kind, item_id)
@@ -688,7 +687,7 @@ class PageFinisher:
             for source_id in source_ids:
                 lookups.add(("source", source_id))
                 number = numbers.setdefault(source_id, len(numbers) + 1)
-                label = f"Source {number}: {self.publishers[source_id]}"
+                label = f"Source {number}"  # the note it leads to names the source
                 target = (
                     f"{root}{routes.item_path('source', source_id)}" if standalone else f"#note-{source_id}"
                 )

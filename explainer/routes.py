@@ -51,7 +51,7 @@ NAVIGATION = (
 )
 LATEST_KEY_EVENTS = 5
 FEED_ENTRIES = 50  # the newest events; readers' feed software only wants what is new
-TIMELINE_PAGE_LIMIT = 150  # more events than this, and the timeline gets a page per month
+TIMELINE_PAGE_LIMIT = 40  # more events than this, and the timeline gets a page per month
 DATA_KINDS = {
     "events": "event",
     "actors": "actor",
