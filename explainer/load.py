@@ -322,6 +322,7 @@ def load_list_file(path: Path, file: str, collection: Collection) -> tuple[list[
         )
     records: list[Record] = []
     errors: list[ContentError] = []
+    item_lines, item_text_lines = _by_item(lines), _by_item(text_lines)
     for index, item in enumerate(data):
         item_line = lines.get((index,), 1)
         if not isinstance(item, dict):
@@ -334,8 +335,8 @@ def load_list_file(path: Path, file: str, collection: Collection) -> tuple[list[
                 file=file,
                 line=item_line,
                 data=item,
-                lines=_subpaths(lines, index),
-                text_lines=_subpaths(text_lines, index),
+                lines=item_lines.get(index, {}),
+                text_lines=item_text_lines.get(index, {}),
                 id=item.get("id") if isinstance(item.get("id"), str) else None,
             )
         )
@@ -353,8 +354,14 @@ def load_site_file(path: Path, file: str) -> list[Record]:
     return [Record("site", file, 1, data, lines, text_lines, id="site", fingerprint=fingerprint(raw))]
 
 
-def _subpaths(lines: dict[KeyPath, int], index: int) -> dict[KeyPath, int]:
-    return {path[1:]: line for path, line in lines.items() if path and path[0] == index}
+def _by_item(lines: dict[KeyPath, int]) -> dict[int, dict[KeyPath, int]]:
+    """The lines of a list file split by item, each keyed by its path inside the item (one
+    pass: going over every line once per item would be quadratic in the file's length)."""
+    items: dict[int, dict[KeyPath, int]] = {}
+    for path, line in lines.items():
+        if path and isinstance(path[0], int):
+            items.setdefault(path[0], {})[path[1:]] = line
+    return items
 
 
 def _is_ignored(path: Path) -> bool:
