@@ -94,30 +94,33 @@ def dumps(data: Any) -> bytes:
     return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 
-def fragment(data: Any, depth: int) -> str:
+def fragment(data: Any, depth: int) -> bytes:
     """One element of a JSON list, exactly as dumps() writes it `depth` levels deep, so a list
-    can be assembled from cached elements and still match a dump of the whole."""
+    can be assembled from cached elements and still match a dump of the whole. Kept as UTF-8:
+    joining bytes is all an edit then costs, however large the list."""
     return "\n".join(
         " " * depth + line for line in json.dumps(data, ensure_ascii=False, indent=1).split("\n")
-    )
+    ).encode("utf-8")
 
 
-def join_list(fragments: list[str], depth: int) -> str:
-    """A JSON list of fragment(..., depth + 1) elements, as dumps() writes it."""
+def _document(head: bytes, fragments: list[bytes], depth: int, tail: bytes) -> bytes:
+    """head + a JSON list of fragment(..., depth + 1) elements, as dumps() writes it, + tail.
+    One join makes the whole file (each `+` on a list of 10,000 events would copy it again)."""
     if not fragments:
-        return "[]"
-    return "[\n" + ",\n".join(fragments) + "\n" + " " * depth + "]"
+        return head + b"[]" + tail
+    close = b"\n" + b" " * depth + b"]" + tail
+    if len(fragments) == 1:
+        return head + b"[\n" + fragments[0] + close
+    return b",\n".join([head + b"[\n" + fragments[0], *fragments[1:-1], fragments[-1] + close])
 
 
-def collection_document(fragments: list[str]) -> bytes:
+def collection_document(fragments: list[bytes]) -> bytes:
     """data/<collection>.json from its already serialised items."""
-    return (join_list(fragments, 0) + "\n").encode("utf-8")
+    return _document(b"", fragments, 0, b"\n")
 
 
-def timeline_document(site: Site, event_fragments: list[str]) -> bytes:
+def timeline_document(site: Site, event_fragments: list[bytes]) -> bytes:
     """data/timeline.json from its title and already serialised events."""
     title = {"text": {"headline": site.config.title, "text": site.config.description}}
-    head = json.dumps({"title": title, "events": None}, ensure_ascii=False, indent=1)
-    return (head.replace('"events": null', '"events": ' + join_list(event_fragments, 1)) + "\n").encode(
-        "utf-8"
-    )
+    head, _, tail = dumps({"title": title, "events": None}).partition(b'"events": null')
+    return _document(head + b'"events": ', event_fragments, 1, tail)

@@ -49,6 +49,7 @@ class Builder:
         self.files = FileCache()
         self.validated: ValidationCache = {}
         self.renderer = PageRenderer(project.templates, preview=preview, compiled=compiled)
+        self.site: Site | None = None  # the last site resolved without errors
 
     def assemble(self, sink: Staging | None = None) -> BuildResult:
         """The whole site in memory (or staged in `sink`), or BuildFailed with every problem."""
@@ -63,11 +64,12 @@ class Builder:
         content, validation_errors = validate(loaded.records, self.validated)
         content.unavailable = loaded.unavailable  # its own error says why; no echo per reference
         lap("validate")
-        site, resolve_errors = resolve(content)
+        site, resolve_errors = resolve(content, self.site)
         lap("resolve")
         errors: list[ContentError] = loaded.errors + validation_errors + resolve_errors
         if errors or site is None:
             raise BuildFailed(errors)
+        self.site = site
         rendered, render_errors = self.renderer.render(
             site, self.project.base_url or site.config.base_url, sink
         )

@@ -42,7 +42,7 @@ from .markup import (
     cited_sources,
     plain_text,
 )
-from .resolve import Site, walk
+from .resolve import ItemKey, Site, walk
 from .write import Staging
 
 NOTES = "\ue005"
@@ -82,7 +82,7 @@ class _Fragment:
     valid: tuple[str, str, int]  # the item's fingerprint, the base URL, the nesting depth
     lookups: frozenset[tuple[str, str]]
     lookups_key: str
-    json: str
+    json: bytes
     texts: frozenset[TextKey]
 
 
@@ -105,6 +105,9 @@ class _RenderedPage:
     digest: str = ""
 
 
+_DETAIL_KINDS = ("source", "term")  # pages show more of these than their title
+
+
 def _lookups_key(lookups: Iterable[tuple[str, str]], site: Site) -> str:
     """What a page showed of other items: a source's or term's details, anything else's title.
     (A title lookup depends on the title only, so editing an event's text does not re-render
@@ -113,7 +116,7 @@ def _lookups_key(lookups: Iterable[tuple[str, str]], site: Site) -> str:
     def shown(kind: str, item_id: str) -> str:
         if (kind, item_id) not in site.fingerprints:
             return "-"
-        return site.fingerprints[(kind, item_id)] if kind in ("source", "term") else site.title(kind, item_id)
+        return site.fingerprints[(kind, item_id)] if kind in _DETAIL_KINDS else site.title(kind, item_id)
 
     return fingerprint("\0".join(f"{k}:{i}:{shown(k, i)}" for k, i in sorted(lookups)))
 
@@ -121,18 +124,24 @@ def _lookups_key(lookups: Iterable[tuple[str, str]], site: Site) -> str:
 _SCALARS = frozenset({str, int, float, bool, type(None), PartialDate})
 
 
+_NO_ITEMS: frozenset[ItemKey] = frozenset()
+
+
 class ContextKeys:
     """Keys of what routes give their templates, with published items reduced to their own
-    fingerprints. They are compared only within one process (the page cache lives there), so
-    Python's fast built-in hash does; containers shared by many routes (the list of all actors,
-    say) are keyed once per build."""
+    fingerprints, and the items each route shows (so an edit can find the pages to rebuild).
+    Keys are compared only within one process (the page cache lives there), so Python's fast
+    built-in hash does; containers shared by many routes (the list of all actors, say) are
+    keyed once per build."""
 
     def __init__(self, site: Site):
         self.site = site
-        self.memo: dict[int, int] = {}
+        self.memo: dict[int, tuple[int, frozenset[ItemKey]]] = {}
         self.item_keys = {key: hash(value) for key, value in site.fingerprints.items()}
+        self.found: list[set[ItemKey]] = []  # items met so far, per container being keyed
 
-    def route(self, route: routes.Route) -> str:
+    def route(self, route: routes.Route) -> tuple[str, frozenset[ItemKey]]:
+        """The route's key, and every item its context holds (parts of items count as the item)."""
         head = (
             route.path,
             route.template,
@@ -141,7 +150,9 @@ class ContextKeys:
             route.lastmod,
             route.absolute_links,
         )
-        return str(hash((head, self.of(route.context))))
+        self.found.append(set())
+        key = hash((head, self.of(route.context)))
+        return str(key), frozenset(self.found.pop())
 
     def of(self, value: Any) -> int:
         kind_of_value = type(value)
@@ -149,10 +160,13 @@ class ContextKeys:
             return hash((kind_of_value.__name__, value))
         kind = self.site.kind_of(value)
         if kind is not None:
+            self.found[-1].add((kind, value.id))
             return self.item_keys[(kind, value.id)]
         known = self.memo.get(id(value))
         if known is not None:
-            return known
+            self.found[-1].update(known[1])
+            return known[0]
+        self.found.append(set())
         if isinstance(value, dict):
             key = hash(tuple((name, self.of(element)) for name, element in value.items()))
         elif isinstance(value, (list, tuple)):
@@ -165,8 +179,14 @@ class ContextKeys:
                 )
             )
         else:
-            return hash(repr(value))
-        self.memo[id(value)] = key
+            key = hash(repr(value))
+            owner = self.site.owner_of(value)
+            if owner is not None:
+                self.found[-1].add(owner)
+        items = self.found.pop()
+        held = frozenset(items) if items else _NO_ITEMS
+        self.memo[id(value)] = (key, held)
+        self.found[-1].update(held)
         return key
 
 
@@ -228,6 +248,11 @@ class PageRenderer:
         self._fragments: dict[tuple[str, str, str], _Fragment] = {}  # open data by (file, kind, id)
         self._fingerprints: dict[tuple[str, str], str] = {}  # items as of the last render
         self._changed: set[tuple[str, str]] = set()  # items changed since then
+        # the routes of the last render, the items each holds, and what they were built from
+        self._routes: list[routes.Route] = []
+        self._route_items: dict[str, frozenset[ItemKey]] = {}
+        self._generation = 0
+        self._settings: tuple[str, dict[str, str]] = ("", {})
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(self.templates),
             autoescape=jinja2.select_autoescape(("html", "xml"), default_for_string=True, default=False),
@@ -350,14 +375,32 @@ class PageRenderer:
         # lookups checked again
         changed = {key for key, value in site.fingerprints.items() if self._fingerprints.get(key) != value}
         changed |= self._fingerprints.keys() - site.fingerprints.keys()
+        settings = (site_key, template_keys)
+        if site.delta is not None and site.delta.since == self._generation and settings == self._settings:
+            # only prose changed since the last render: rebuild just the routes that hold a
+            # changed item; every other route, its key and its items are as they were, and
+            # so are all titles (they are not prose), so only pages that show a source's or a
+            # term's details need checking
+            held = self._route_items
+            stale = [route for route in self._routes if not held[route.path].isdisjoint(changed)]
+            fresh_routes = {route.path: route for route in routes.rebuild(site, [r.origin for r in stale])}
+            all_routes = [fresh_routes.get(route.path, route) for route in self._routes]
+            changed = {key for key in changed if key[0] in _DETAIL_KINDS}
+        else:
+            all_routes = routes.routes(site)
+            fresh_routes = {route.path: route for route in all_routes}
+            held = {}
         self._changed = changed
-        all_routes = routes.routes(site)
+        route_items: dict[str, frozenset[ItemKey]] = {}
         todo: list[tuple[routes.Route, str]] = []
         for route in all_routes:
-            key = fingerprint(
-                "\0".join((site_key, template_keys.get(route.template, ""), context_keys.route(route)))
-            )
             previous = self._pages.get(route.path)
+            if route.path in fresh_routes:
+                context_key, route_items[route.path] = context_keys.route(route)
+                key = fingerprint("\0".join((site_key, template_keys.get(route.template, ""), context_key)))
+            else:
+                assert previous is not None
+                key, route_items[route.path] = previous.key, held[route.path]
             if (
                 previous
                 and previous.key == key
@@ -385,6 +428,8 @@ class PageRenderer:
         rendered.pages_rendered = sum(path.endswith(".html") for path in fresh)
         if not errors:
             self._pages, self._fingerprints = pages, dict(site.fingerprints)
+            self._routes, self._route_items = all_routes, route_items
+            self._generation, self._settings = site.generation, settings
             self._fragments = {k: v for k, v in self._fragments.items() if (k[1], k[2]) in site.fingerprints}
             self.markdown.keep_only({key for page in pages.values() for key in page.texts})
         return rendered, errors
@@ -459,7 +504,7 @@ class PageRenderer:
         def absolute(path: str) -> str:
             return absolute_url(base_url, path)
 
-        def fragments(kind: str, make: Callable[..., dict[str, Any]], depth: int) -> list[str]:
+        def fragments(kind: str, make: Callable[..., dict[str, Any]], depth: int) -> list[bytes]:
             out = []
             for item in site.by_kind[kind].values():
                 valid = (site.fingerprints[(kind, item.id)], base_url, depth)

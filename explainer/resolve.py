@@ -10,9 +10,11 @@ a dictionary lookup later, never a search over all items.
 from __future__ import annotations
 
 import functools
+import itertools
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from .errors import ContentError, Location, did_you_mean
@@ -59,6 +61,19 @@ class Referrer:
     path: KeyPath
 
 
+ItemKey = tuple[str, str]  # (kind, id)
+_GENERATIONS = itertools.count(1)
+
+
+@dataclass(frozen=True)
+class Delta:
+    """How a site differs from the one resolved before it (generation `since`) when only the
+    prose of some items changed: every reference, title, date and order is as it was."""
+
+    since: int
+    changed: frozenset[ItemKey]
+
+
 @dataclass
 class Site:
     """The linked site: items by kind in display order, and who refers to whom."""
@@ -75,6 +90,8 @@ class Site:
     referrers: dict[tuple[str, str], list[Referrer]] = field(default_factory=dict)
     fingerprints: dict[tuple[str, str], str] = field(default_factory=dict)  # changes with the item
     drafts: int = 0
+    generation: int = field(default_factory=lambda: next(_GENERATIONS))
+    delta: Delta | None = None  # set when this site is an earlier one with prose edits
 
     def __post_init__(self) -> None:
         self.by_kind: dict[str, dict[str, Any]] = {
@@ -95,6 +112,26 @@ class Site:
 
     def get(self, kind: str, item_id: str) -> Any:
         return self.by_kind[kind][item_id]
+
+    def owner_of(self, value: Any) -> ItemKey | None:
+        """The item a nested object (a position, a provision...) is part of."""
+        return self._owners.get(id(value))
+
+    @cached_property
+    def _owners(self) -> dict[int, ItemKey]:
+        owners: dict[int, ItemKey] = {}
+
+        def claim(owner: ItemKey, model: Strict) -> None:
+            for role in field_roles(type(model)):
+                if role.nested:
+                    for child in getattr(model, role.name):
+                        owners[id(child)] = owner
+                        claim(owner, child)
+
+        for kind, items in self.by_kind.items():
+            for item in items.values():
+                claim((kind, item.id), item)
+        return owners
 
     def title(self, kind: str, item_id: str) -> str:
         """How an item is named in links."""
@@ -228,8 +265,63 @@ class _Resolver:
             )
 
 
-def resolve(content: Content) -> tuple[Site | None, list[ContentError]]:
-    """Check references and build the linked Site (None when site.yaml itself is invalid)."""
+def shape(item: Strict) -> tuple[Any, ...]:
+    """An item as the rest of the site sees it: every field but its prose, and the references
+    its prose makes, in order. Two versions of an item with the same shape differ only in text
+    that is shown where the item itself is."""
+    roles = {role.name: role for role in field_roles(type(item))}
+    parts: list[Any] = [type(item).__name__]
+    for name in type(item).model_fields:
+        value = getattr(item, name)
+        role = roles.get(name)
+        if role and role.nested:
+            parts.append(tuple(shape(child) for child in value))
+        elif role and role.markdown:
+            parts.append(tuple((ref.kind, ref.id, ref.written) for ref in references(value or "")))
+        else:
+            parts.append(tuple(value) if isinstance(value, list) else value)
+    return tuple(parts)
+
+
+def _with_prose_edits(content: Content, previous: Site) -> Site | None:
+    """`previous` with the changed items swapped in, when only their prose changed (the usual
+    edit while writing): then every reference, backlink and order is what resolving again
+    would find, and the site records which items changed. None when anything else changed."""
+    if content.site is None or content.site != previous.config or content.failed or content.unavailable:
+        return None
+    fingerprints = {key: record.fingerprint for key, record in content.origins.items()}
+    if fingerprints.keys() != previous.fingerprints.keys() or len(content.drafts) != previous.drafts:
+        return None
+    changed = [key for key, value in fingerprints.items() if previous.fingerprints[key] != value]
+    if any(shape(content.items[kind][i]) != shape(previous.get(kind, i)) for kind, i in changed):
+        return None
+    ordered = dict(previous.by_kind)
+    for kind in {kind for kind, _ in changed}:
+        ordered[kind] = {item_id: content.items[kind][item_id] for item_id in previous.by_kind[kind]}
+    return Site(
+        config=content.site,
+        events=ordered["event"],
+        actors=ordered["actor"],
+        phases=ordered["phase"],
+        sticking_points=ordered["sticking_point"],
+        quotes=ordered["quote"],
+        sources=ordered["source"],
+        terms=ordered["term"],
+        pages=ordered["page"],
+        referrers=previous.referrers,
+        fingerprints=fingerprints,
+        drafts=previous.drafts,
+        delta=Delta(previous.generation, frozenset(changed)),
+    )
+
+
+def resolve(content: Content, previous: Site | None = None) -> tuple[Site | None, list[ContentError]]:
+    """Check references and build the linked Site (None when site.yaml itself is invalid).
+
+    `previous`: the last site resolved without errors; when the content differs from it only
+    in prose, it is reused (see _with_prose_edits) instead of walking every item again."""
+    if previous is not None and (site := _with_prose_edits(content, previous)) is not None:
+        return site, []
     resolver = _Resolver(content)
     ordered = {kind: _display_order(kind, items) for kind, items in content.items.items()}
     numbers: dict[int, Record] = {}

@@ -8,8 +8,10 @@ sorted, looked up) is prepared here, so templates only lay it out.
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from itertools import groupby
 from typing import TYPE_CHECKING, Any
 
@@ -18,7 +20,7 @@ from .dates import PartialDate
 from .load import fingerprint
 
 if TYPE_CHECKING:
-    from .model import Actor, Event, Position, StickingPoint
+    from .model import Actor, Event, Phase, Position, StickingPoint
     from .resolve import Site
 
 SECTIONS = {
@@ -144,6 +146,7 @@ class Route:
     producer: str = ""  # for files made without a template: see opendata.py
     in_sitemap: bool = True
     absolute_links: bool = False  # root-relative links, for pages served at any depth (404)
+    origin: tuple[str, str] = ("", "")  # (family, member) to build it again alone: see rebuild()
 
     @property
     def section(self) -> str:
@@ -183,26 +186,20 @@ class EventSummary:
 
 
 class _Summaries(dict[str, EventSummary]):
-    """One summary object per event and build, shared by every page that lists the event."""
+    """One summary per event and build, made when first asked for and shared by every page
+    that lists the event."""
 
-    def __init__(self, events: list[Event]):
-        super().__init__(
-            (
-                e.id,
-                EventSummary(
-                    e.id,
-                    e.title,
-                    e.date,
-                    e.end_date,
-                    e.display_date,
-                    e.location,
-                    e.actors,
-                    e.sources,
-                    e.importance,
-                ),
-            )
-            for e in events
+    def __init__(self, events: dict[str, Event]):
+        super().__init__()
+        self.events = events
+
+    def __missing__(self, event_id: str) -> EventSummary:
+        e = self.events[event_id]
+        summary = EventSummary(
+            e.id, e.title, e.date, e.end_date, e.display_date, e.location, e.actors, e.sources, e.importance
         )
+        self[event_id] = summary
+        return summary
 
     def of(self, events: list[Event]) -> list[EventSummary]:
         return [self[event.id] for event in events]
@@ -242,22 +239,6 @@ class TimelinePlan:
         return [(label, month_path(events[0].date), len(events)) for label, events in self.months]
 
 
-def _timeline_filters(site: Site) -> list[tuple[TimelineFilter, list[Event]]]:
-    """One filter per actor and per sticking point that has any event, with those events."""
-    filters = []
-    for actor in site.actors.values():
-        events = site.referring("actor", actor.id, "event", "actors")
-        if events:
-            filters.append((TimelineFilter("actor", actor.id, actor.name, f"involving {actor.name}"), events))
-    for point in site.sticking_points.values():
-        events = site.referring("sticking_point", point.id, "event", "sticking_points")
-        if events:
-            filters.append(
-                (TimelineFilter("sticking_point", point.id, point.title, f"on {point.title}"), events)
-            )
-    return filters
-
-
 def _positions_matrix(site: Site) -> Matrix:
     actor_ids = {p.actor for point in site.sticking_points.values() for p in point.positions}
     actors = [actor for actor in site.actors.values() if actor.id in actor_ids]
@@ -268,249 +249,353 @@ def _positions_matrix(site: Site) -> Matrix:
     return Matrix(actors, rows)
 
 
-def _event_context(site: Site, events: list[Event], index: int, summaries: _Summaries) -> dict[str, Any]:
-    event = events[index]
-    return {
-        "event": event,
-        "actors": [site.actors[i] for i in event.actors],
-        "phases": [site.phases[i] for i in event.phases],
-        "points": [site.sticking_points[i] for i in event.sticking_points],
-        "quotes": site.referring("event", event.id, "quote"),
-        "previous": summaries[events[index - 1].id] if index > 0 else None,
-        "next": summaries[events[index + 1].id] if index + 1 < len(events) else None,
-    }
+Origin = tuple[str, str]  # (family, member): what a route shows, so it can be built again alone
 
 
-def _actor_context(site: Site, actor: Actor, summaries: _Summaries) -> dict[str, Any]:
-    return {
-        "actor": actor,
-        "affiliation": site.actors.get(actor.affiliation or ""),
-        "members": site.referring("actor", actor.id, "actor", "affiliation"),
-        "events": summaries.of(site.referring("actor", actor.id, "event")),
-        "quotes": site.referring("actor", actor.id, "quote"),
-        "positions": site.positions_of(actor.id),
-    }
+class _Pages:
+    """Builds the pages of a site, one family at a time (sections, timeline filters, months,
+    events, actors, ...). What several pages share is computed on first use, so rebuilding a
+    few pages after an edit (see `rebuild`) costs little more than those pages."""
 
+    def __init__(self, site: Site):
+        self.site = site
+        self.as_of = site.config.as_of
+        self.builders: dict[str, Callable[[str], Route]] = {
+            "section": self.section,
+            "filter": self.timeline_filter,
+            "month": self.month,
+            "event": self.event,
+            "actor": self.actor,
+            "phase": self.phase,
+            "sticking_point": self.sticking_point,
+            "page": self.page,
+            "data": self.data,
+            "special": self.special,
+        }
 
-def routes(site: Site) -> list[Route]:
-    """Every page of the site, in a stable order."""
-    as_of = site.config.as_of
-    events = list(site.events.values())
-    key_events = [event for event in events if event.importance == "key"]
-    phases = list(site.phases.values())
-    points = list(site.sticking_points.values())
-    about = site.pages.get("about")
-    summaries = _Summaries(events)
+    def origins(self) -> list[Origin]:
+        """Every page this site has, in a stable order (which the sitemap keeps)."""
+        site = self.site
+        found: list[Origin] = [("section", path) for path in _SECTION_PATHS]
+        found += [("filter", f"{f.kind}:{f.id}") for f in self.filters]
+        if self.plan.paged:
+            found += [("month", label) for label, _ in self.plan.months]
+        found += [("event", event_id) for event_id in site.events]
+        found += [("actor", actor_id) for actor_id in site.actors]
+        found += [("phase", phase_id) for phase_id in site.phases]
+        found += [("sticking_point", point_id) for point_id in site.sticking_points]
+        found += [("page", page_id) for page_id in site.pages if page_id != HOME_PAGE]
+        return found
 
-    def section(path: str, template: str, title: str, **context: Any) -> Route:
-        return Route(
-            path, template, title, context, description=SECTION_DESCRIPTIONS.get(path), lastmod=as_of
-        )
+    def build(self, origin: Origin) -> Route:
+        family, member = origin
+        return dataclasses.replace(self.builders[family](member), origin=origin)
 
-    titles = fingerprint("\0".join(site.title(kind, i) for kind, i in site.fingerprints))
+    # What several pages share -----------------------------------------------------------
 
-    def describe(text: str | None) -> str | None:
-        return _describe(text, titles, site.title) if text else None
+    @cached_property
+    def events(self) -> list[Event]:
+        return list(self.site.events.values())
 
-    def article(kind: str, item: Any, title: str, context: dict[str, Any], description: str | None) -> Route:
-        """The page of one phase or sticking point."""
-        return Route(
-            item_path(kind, item.id), f"{kind}.html", title, context, description, as_of, og_type="article"
-        )
+    @cached_property
+    def event_index(self) -> dict[str, int]:
+        return {event_id: index for index, event_id in enumerate(self.site.events)}
 
-    filters = _timeline_filters(site)
-    filter_links = {
-        "actors": [(site.actors[f.id], f.path, len(e)) for f, e in filters if f.kind == "actor"],
-        "points": [
-            (site.sticking_points[f.id], f.path, len(e)) for f, e in filters if f.kind == "sticking_point"
-        ],
-    }
-    phases_with_points = [(p, site.referring("phase", p.id, "sticking_point")) for p in phases]
-    plan = TimelinePlan(len(events) > TIMELINE_PAGE_LIMIT, _by_month(events))
-    overview = charts.overview(events)
-    timeline_common: dict[str, Any] = {
-        "filters": filter_links,
-        "filter": None,
-        "timeline_link": {e.id: plan.card_path(e) for e in (overview.background if overview else [])},
-        "intro": site.config.timeline_intro,
-        "neighbours": [],
-        "show_filters": False,  # the lists of filters live on the timeline's first page only
-    }
+    @cached_property
+    def summaries(self) -> _Summaries:
+        return _Summaries(self.site.events)
 
-    result = [
-        section(
-            "index.html",
-            "home.html",
-            site.config.title,
-            page=site.pages.get(HOME_PAGE),
-            phases=phases_with_points,
-            points=points,
-            key_actors=[a for a in site.actors.values() if a.importance == "key"],
-            latest=summaries.of(key_events[-LATEST_KEY_EVENTS:][::-1]),
-        ),
-        section(
-            "timeline/index.html",
-            "timeline.html",
-            "Timeline",
-            months=[] if plan.paged else plan.months,
-            month_index=plan.index() if plan.paged else [],
-            overview=overview,
-            count=len(events),
-            **{**timeline_common, "show_filters": True},
-        ),
-        section(
-            "actors/index.html",
-            "actors.html",
-            "Who is who",
-            groups=[
-                (label, [a for a in site.actors.values() if a.part == part])
+    @cached_property
+    def plan(self) -> TimelinePlan:
+        return TimelinePlan(len(self.events) > TIMELINE_PAGE_LIMIT, _by_month(self.events))
+
+    @cached_property
+    def filters(self) -> list[TimelineFilter]:
+        """One filter per actor and per sticking point that has any event."""
+        site = self.site
+        found = [
+            TimelineFilter("actor", actor.id, actor.name, f"involving {actor.name}")
+            for actor in site.actors.values()
+            if self.filtered_events("actor", actor.id)
+        ]
+        return found + [
+            TimelineFilter("sticking_point", point.id, point.title, f"on {point.title}")
+            for point in site.sticking_points.values()
+            if self.filtered_events("sticking_point", point.id)
+        ]
+
+    def filtered_events(self, kind: str, item_id: str) -> list[Event]:
+        field_name = "actors" if kind == "actor" else "sticking_points"
+        return self.site.referring(kind, item_id, "event", field_name)
+
+    @cached_property
+    def titles(self) -> str:
+        """A fingerprint of every title, which a description's links may show."""
+        return fingerprint("\0".join(self.site.title(kind, i) for kind, i in self.site.fingerprints))
+
+    @cached_property
+    def phases_with_points(self) -> list[tuple[Phase, list[StickingPoint]]]:
+        return [(p, self.site.referring("phase", p.id, "sticking_point")) for p in self.site.phases.values()]
+
+    def describe(self, text: str | None) -> str | None:
+        return _describe(text, self.titles, self.site.title) if text else None
+
+    def _timeline(self, path: str, title: str, description: str, lastmod: Any, **context: Any) -> Route:
+        """A page of the timeline: the whole of it, one month, or one actor's or point's events."""
+        defaults: dict[str, Any] = {
+            "filter": None,
+            "overview": None,
+            "month_index": [],
+            "neighbours": [],
+            "show_filters": False,
+        }
+        return Route(path, "timeline.html", title, {**defaults, **context}, description, lastmod)
+
+    # The families -------------------------------------------------------------------------
+
+    def section(self, path: str) -> Route:
+        site = self.site
+
+        def section(template: str, title: str, **context: Any) -> Route:
+            return Route(path, template, title, context, SECTION_DESCRIPTIONS.get(path), self.as_of)
+
+        if path == "index.html":
+            key_events = [event for event in self.events if event.importance == "key"]
+            return section(
+                "home.html",
+                site.config.title,
+                page=site.pages.get(HOME_PAGE),
+                phases=self.phases_with_points,
+                points=list(site.sticking_points.values()),
+                key_actors=[a for a in site.actors.values() if a.importance == "key"],
+                latest=self.summaries.of(key_events[-LATEST_KEY_EVENTS:][::-1]),
+            )
+        if path == "timeline/index.html":
+            plan = self.plan
+            overview = charts.overview(self.events)
+            filters = {
+                kind: [
+                    (f.label, f.path, len(self.filtered_events(f.kind, f.id)))
+                    for f in self.filters
+                    if f.kind == kind
+                ]
+                for kind in ("actor", "sticking_point")
+            }
+            return self._timeline(
+                path,
+                "Timeline",
+                SECTION_DESCRIPTIONS[path],
+                self.as_of,
+                months=[] if plan.paged else plan.months,
+                month_index=plan.index() if plan.paged else [],
+                overview=overview,
+                count=len(self.events),
+                filters=filters,
+                show_filters=True,
+                intro=site.config.timeline_intro,
+                timeline_link={e.id: plan.card_path(e) for e in (overview.background if overview else [])},
+            )
+        if path == "actors/index.html":
+            actors = list(site.actors.values())
+            groups = [
+                (label, [a for a in actors if a.part == part])
                 for part, label in PART_LABELS.items()
-                if any(a.part == part for a in site.actors.values())
-            ],
-        ),
-        section(
-            "deal/index.html",
-            "deal.html",
-            "The deal",
-            phases=phases_with_points,
-        ),
-        section(
-            "sticking-points/index.html",
-            "sticking_points.html",
-            "Sticking points",
-            points=points,
-            matrix=_positions_matrix(site),
-        ),
-        section("quotes/index.html", "quotes.html", "Quotes", quotes=list(site.quotes.values())),
-        section("glossary/index.html", "glossary.html", "Glossary", terms=list(site.terms.values())),
-        section(
-            "sources/index.html",
-            "sources.html",
-            "Sources",
-            sources=[(source, site.citing(source.id)) for source in site.sources.values()],
-        ),
-    ]
-    for timeline_filter, matching in filters:
-        result.append(
-            Route(
-                timeline_filter.path,
-                "timeline.html",
-                f"Timeline: {timeline_filter.label}",
-                {
-                    **timeline_common,
-                    "months": _by_month(summaries.of(matching)),
-                    "month_index": [],
-                    "overview": None,
-                    "filter": timeline_filter,
-                    "count": len(matching),
-                },
-                description=f"Events {timeline_filter.description}, month by month, with their sources.",
-                lastmod=as_of,
+                if any(a.part == part for a in actors)
+            ]
+            return section("actors.html", "Who is who", groups=groups)
+        if path == "deal/index.html":
+            return section("deal.html", "The deal", phases=self.phases_with_points)
+        if path == "sticking-points/index.html":
+            return section(
+                "sticking_points.html",
+                "Sticking points",
+                points=list(site.sticking_points.values()),
+                matrix=_positions_matrix(site),
             )
+        if path == "quotes/index.html":
+            return section("quotes.html", "Quotes", quotes=list(site.quotes.values()))
+        if path == "glossary/index.html":
+            return section("glossary.html", "Glossary", terms=list(site.terms.values()))
+        sources = [(source, site.citing(source.id)) for source in site.sources.values()]
+        return section("sources.html", "Sources", sources=sources)
+
+    def timeline_filter(self, member: str) -> Route:
+        kind, item_id = member.split(":", 1)
+        item = self.site.get(kind, item_id)
+        label = item.name if kind == "actor" else item.title
+        timeline_filter = TimelineFilter(
+            kind, item_id, label, ("involving " if kind == "actor" else "on ") + label
         )
-    if plan.paged:
-        for index, (label, month_events) in enumerate(plan.months):
-            neighbours = [plan.months[i] for i in (index - 1, index + 1) if 0 <= i < len(plan.months)]
-            result.append(
-                Route(
-                    month_path(month_events[0].date),
-                    "timeline.html",
-                    f"Timeline: {label}",
-                    {
-                        **timeline_common,
-                        "months": [(label, month_events)],
-                        "month_index": [],
-                        "overview": None,
-                        "count": len(month_events),
-                        "neighbours": [(name, month_path(evs[0].date)) for name, evs in neighbours],
-                    },
-                    description=f"What happened in {label}, with every event's sources.",
-                    lastmod=month_events[-1].end_date or month_events[-1].date,
-                )
-            )
-    for index, event in enumerate(events):
-        result.append(
-            Route(
-                item_path("event", event.id),
-                "event.html",
-                event.title,
-                {**_event_context(site, events, index, summaries), "timeline_link": plan.card_path(event)},
-                description=describe(event.body) or event.title,
-                lastmod=event.end_date or event.date,
-                og_type="article",
-            )
+        matching = self.filtered_events(kind, item_id)
+        return self._timeline(
+            timeline_filter.path,
+            f"Timeline: {timeline_filter.label}",
+            f"Events {timeline_filter.description}, month by month, with their sources.",
+            self.as_of,
+            months=_by_month(self.summaries.of(matching)),
+            filter=timeline_filter,
+            count=len(matching),
         )
-    for actor in site.actors.values():
-        result.append(
-            Route(
-                item_path("actor", actor.id),
-                "actor.html",
-                actor.name,
-                _actor_context(site, actor, summaries),
-                description=f"{actor.name}: {actor.role}. Their part in the talks, positions, quotes and events.",
-                lastmod=as_of,
-                og_type="profile" if actor.kind == "person" else "website",
-            )
+
+    def month(self, label: str) -> Route:
+        months = self.plan.months
+        index = next(i for i, (name, _) in enumerate(months) if name == label)
+        month_events = months[index][1]
+        neighbours = [months[i] for i in (index - 1, index + 1) if 0 <= i < len(months)]
+        return self._timeline(
+            month_path(month_events[0].date),
+            f"Timeline: {label}",
+            f"What happened in {label}, with every event's sources.",
+            month_events[-1].end_date or month_events[-1].date,
+            months=[(label, month_events)],
+            count=len(month_events),
+            neighbours=[(name, month_path(evs[0].date)) for name, evs in neighbours],
         )
-    for phase in phases:
+
+    def event(self, event_id: str) -> Route:
+        site, event = self.site, self.site.events[event_id]
+        index, events = self.event_index[event_id], self.events
+        context = {
+            "event": event,
+            "actors": [site.actors[i] for i in event.actors],
+            "phases": [site.phases[i] for i in event.phases],
+            "points": [site.sticking_points[i] for i in event.sticking_points],
+            "quotes": site.referring("event", event.id, "quote"),
+            "previous": self.summaries[events[index - 1].id] if index > 0 else None,
+            "next": self.summaries[events[index + 1].id] if index + 1 < len(events) else None,
+            "timeline_link": self.plan.card_path(event),
+        }
+        return Route(
+            item_path("event", event.id),
+            "event.html",
+            event.title,
+            context,
+            description=self.describe(event.body) or event.title,
+            lastmod=event.end_date or event.date,
+            og_type="article",
+        )
+
+    def actor(self, actor_id: str) -> Route:
+        site, actor = self.site, self.site.actors[actor_id]
+        context = {
+            "actor": actor,
+            "affiliation": site.actors.get(actor.affiliation or ""),
+            "members": site.referring("actor", actor.id, "actor", "affiliation"),
+            "events": self.summaries.of(site.referring("actor", actor.id, "event")),
+            "quotes": site.referring("actor", actor.id, "quote"),
+            "positions": site.positions_of(actor.id),
+        }
+        return Route(
+            item_path("actor", actor.id),
+            "actor.html",
+            actor.name,
+            context,
+            description=f"{actor.name}: {actor.role}. Their part in the talks, positions, quotes and events.",
+            lastmod=self.as_of,
+            og_type="profile" if actor.kind == "person" else "website",
+        )
+
+    def phase(self, phase_id: str) -> Route:
+        site, phase = self.site, self.site.phases[phase_id]
         context = {
             "phase": phase,
-            "phase_count": len(phases),
-            "events": summaries.of(site.referring("phase", phase.id, "event")),
+            "phase_count": len(site.phases),
+            "events": self.summaries.of(site.referring("phase", phase.id, "event")),
             "points": site.referring("phase", phase.id, "sticking_point"),
         }
-        result.append(article("phase", phase, phase.title, context, describe(phase.summary)))
-    for point in points:
+        return self._article("phase", phase, phase.title, context, self.describe(phase.summary))
+
+    def sticking_point(self, point_id: str) -> Route:
+        site, point = self.site, self.site.sticking_points[point_id]
         context = {
             "point": point,
             "positions": [(site.actors[p.actor], p) for p in point.positions],
             "phases": [site.phases[i] for i in point.phases],
-            "events": summaries.of(site.referring("sticking_point", point.id, "event")),
+            "events": self.summaries.of(site.referring("sticking_point", point.id, "event")),
         }
-        result.append(article("sticking_point", point, point.title, context, describe(point.summary)))
-    for page in site.pages.values():
-        if page.id != HOME_PAGE:
-            result.append(
-                Route(
-                    item_path("page", page.id),
-                    "about.html" if page is about else "page.html",
-                    page.title,
-                    {"page": page},
-                    description=page.description or describe(page.body),
-                    lastmod=as_of,
-                )
-            )
-    sitemap = [(route.path, route.lastmod) for route in result if route.in_sitemap]
-    for name, kind in DATA_KINDS.items():
-        result.append(
-            Route(
-                DATA_FILES[name],
-                "",
-                name,
-                {"kind": kind, "items": list(site.by_kind[kind].values())},
-                in_sitemap=False,
-                producer="collection",
-            )
+        return self._article("sticking_point", point, point.title, context, self.describe(point.summary))
+
+    def _article(
+        self, kind: str, item: Any, title: str, context: dict[str, Any], description: str | None
+    ) -> Route:
+        return Route(
+            item_path(kind, item.id),
+            f"{kind}.html",
+            title,
+            context,
+            description,
+            self.as_of,
+            og_type="article",
         )
-    result += [
-        Route(
-            DATA_FILES["timeline"],
-            "",
-            "timeline",
-            {"events": events},
-            in_sitemap=False,
-            producer="timelinejs",
-        ),
-        Route("data/index.json", "", "index", in_sitemap=False, producer="data-index"),
-    ]
+
+    def page(self, page_id: str) -> Route:
+        page = self.site.pages[page_id]
+        return Route(
+            item_path("page", page.id),
+            "about.html" if page_id == "about" else "page.html",
+            page.title,
+            {"page": page},
+            description=page.description or self.describe(page.body),
+            lastmod=self.as_of,
+        )
+
+    def data(self, name: str) -> Route:
+        """An open data file (see opendata.py): a collection, the TimelineJS file or the index."""
+        if name in DATA_KINDS:
+            kind = DATA_KINDS[name]
+            context = {"kind": kind, "items": list(self.site.by_kind[kind].values())}
+            return Route(DATA_FILES[name], "", name, context, in_sitemap=False, producer="collection")
+        if name == "timeline":
+            return Route(
+                DATA_FILES[name], "", name, {"events": self.events}, in_sitemap=False, producer="timelinejs"
+            )
+        return Route("data/index.json", "", "index", in_sitemap=False, producer="data-index")
+
+    def special(self, path: str) -> Route:
+        """Files for hosts, crawlers and feed readers that show no item of their own."""
+        if path == "404.html":
+            return Route(path, path, "Page not found", in_sitemap=False, absolute_links=True)
+        if path == "robots.txt":
+            return Route(path, path, path, in_sitemap=False)
+        entries = self.events[::-1][:FEED_ENTRIES]
+        return Route(path, path, "Timeline", {"entries": entries}, in_sitemap=False)
+
+
+_SECTION_PATHS = (
+    "index.html",
+    "timeline/index.html",
+    "actors/index.html",
+    "deal/index.html",
+    "sticking-points/index.html",
+    "quotes/index.html",
+    "glossary/index.html",
+    "sources/index.html",
+)
+_DATA_ORIGINS: list[Origin] = [("data", name) for name in [*DATA_KINDS, "timeline", "index"]]
+
+
+def routes(site: Site) -> list[Route]:
+    """Every page of the site, in a stable order, and the files that list them all."""
+    pages = _Pages(site)
+    result = [pages.build(origin) for origin in pages.origins()]
+    sitemap = [(route.path, route.lastmod) for route in result if route.in_sitemap]
+    result += [pages.build(origin) for origin in _DATA_ORIGINS]
     top_level = sorted(
         {route.path.split("/", 1)[0] + ("/*" if "/" in route.path else "") for route in result}
     )
+    # these two show no item, only the list of pages: an edit that keeps every page where it
+    # was never needs them rebuilt
     result += [
         Route("_headers", "_headers", "headers", {"html_paths": top_level}, in_sitemap=False),
-        Route("404.html", "404.html", "Page not found", in_sitemap=False, absolute_links=True),
+        pages.build(("special", "404.html")),
         Route("sitemap.xml", "sitemap.xml", "Sitemap", {"entries": sitemap}, in_sitemap=False),
-        Route("robots.txt", "robots.txt", "robots.txt", in_sitemap=False),
-        Route("feed.xml", "feed.xml", "Timeline", {"entries": events[::-1][:FEED_ENTRIES]}, in_sitemap=False),
+        pages.build(("special", "robots.txt")),
+        pages.build(("special", "feed.xml")),
     ]
     return result
+
+
+def rebuild(site: Site, origins: list[Origin]) -> list[Route]:
+    """Just the routes of `origins`, built as `routes` would build them for this site."""
+    pages = _Pages(site)
+    return [pages.build(origin) for origin in origins]

@@ -172,9 +172,9 @@ def sync_folder(files: dict[str, bytes], folder: Path, previous: dict[str, bytes
         else:
             on_disk = set(previous)
         for path, data in files.items():
-            target = folder / _safe_relative(path)
             if previous is not None and previous.get(path) == data:
                 continue
+            target = folder / _safe_relative(path)
             if previous is None and path in on_disk and target.read_bytes() == data:
                 continue
             target.parent.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,183 @@
+"""Incremental rebuilds give exactly what a fresh build gives.
+
+The live preview keeps one Builder. When only prose changed, it reuses the resolved site and
+rebuilds just the pages that hold an edited item (resolve._with_prose_edits and
+PageRenderer.render); any other edit takes the full path. Each test here edits the real
+content, one edit after another, and compares every incremental result with a fresh build of
+the same files, byte for byte.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import Project
+
+from explainer.errors import BuildFailed
+from explainer.pipeline import Builder, BuildResult
+from explainer.pipeline import Project as Paths
+
+
+def replace(relative: str, old: str, new: str) -> Callable[[Project], None]:
+    def edit(project: Project) -> None:
+        path = project.src / relative
+        text = path.read_text(encoding="utf-8")
+        assert old in text, f"{relative} no longer holds {old!r}: update this test"
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+    return edit
+
+
+def append(relative: str, text: str) -> Callable[[Project], None]:
+    def edit(project: Project) -> None:
+        path = project.src / relative
+        path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
+
+    return edit
+
+
+# (what, the edit, whether only prose changed)
+EDITS: list[tuple[str, Callable[[Project], None], bool]] = [
+    ("an event's text", append("events/doha-round.md", "\nThe talks went on.\n"), True),
+    ("an actor's text", append("actors/blinken.md", "\nHe travelled again.\n"), True),
+    (
+        "a phase's summary",
+        replace("phases/phase-1.md", "at first\n  temporary", "temporary at first"),
+        True,
+    ),
+    (
+        "a provision of a phase",
+        replace("phases/phase-1.md", "Aid deliveries grow to 600 trucks", "Aid grows to 600 trucks"),
+        True,
+    ),
+    (
+        "a position on a sticking point",
+        replace(
+            "sticking_points/philadelphi-corridor.md",
+            "named the\n      Philadelphi",
+            "listed the\n      Philadelphi",
+        ),
+        True,
+    ),
+    (
+        "a quote's context",
+        replace("quotes.yaml", "On the state of the talks after the Doha round.", "After the Doha round."),
+        True,
+    ),
+    (
+        "a glossary definition",
+        replace("glossary.yaml", "with Egypt and Qatar\n    behind it", "backed by Egypt and Qatar"),
+        True,
+    ),
+    ("a page's text", append("pages/about.md", "\nWe update it as the talks go on.\n"), True),
+    ("a citation added to a text", append("events/doha-round.md", "\nAgain [@biden-2024-05-31].\n"), False),
+    ("an event's title", replace("events/doha-round.md", "title: ", "title: The "), False),
+    ("an actor's name", replace("actors/blinken.md", "name: Blinken", "name: Antony Blinken"), False),
+    (
+        "a source's note",
+        replace("sources.yaml", "The article this explainer", "The report this explainer"),
+        False,
+    ),
+    (
+        "a new event",
+        lambda project: project.write(
+            "events/a-new-event.md",
+            "---\ntitle: A new event\ndate: 2024-08-21\nsources: [ap-2024-08-19]\n---\nIt happened [@ap-2024-08-19].\n",
+        ),
+        False,
+    ),
+    ("the new event's text", append("events/a-new-event.md", "\nAnd more.\n"), True),
+    ("the new event removed", lambda project: (project.src / "events/a-new-event.md").unlink(), False),
+    ("an event's text once more", append("events/doha-round.md", "\nStill talking.\n"), True),
+]
+
+
+def fresh_build(project: Project) -> BuildResult:
+    return Builder(Paths(project.src, project.root / "templates", project.out)).assemble()
+
+
+def test_every_edit_rebuilds_what_a_fresh_build_would(project: Project) -> None:
+    builder = Builder(Paths(project.src, project.root / "templates", project.out))
+    first = builder.assemble()
+    assert first.site.delta is None
+    for what, edit, prose_only in EDITS:
+        edit(project)
+        result = builder.assemble()
+        assert (result.site.delta is not None) == prose_only, what
+        expected = fresh_build(project).rendered.files
+        assert result.rendered.files.keys() == expected.keys(), what
+        different = [path for path, data in expected.items() if result.rendered.files[path] != data]
+        assert not different, f"after {what}, these differ from a fresh build: {different}"
+
+
+def test_a_prose_edit_renders_only_the_pages_that_show_it(project: Project) -> None:
+    builder = Builder(Paths(project.src, project.root / "templates", project.out))
+    before = builder.assemble()
+    append("events/doha-round.md", "\nThe talks went on.\n")(project)
+    after = builder.assemble()
+    assert after.site.delta is not None and after.site.delta.changed == {("event", "doha-round")}
+    changed = sorted(p for p, data in after.rendered.files.items() if before.rendered.files[p] != data)
+    # the event's page, the timeline that shows its text, the feed and the open data
+    assert changed == [
+        "data/events.json",
+        "data/timeline.json",
+        "feed.xml",
+        "timeline/doha-round/index.html",
+        "timeline/index.html",
+    ]
+    assert after.rendered.pages_rendered == 2  # the two pages; the rest are files
+
+
+@pytest.mark.parametrize("broken", ["a reference to a missing source", "a template error"])
+def test_after_a_failed_build_the_next_one_is_complete(project: Project, broken: str) -> None:
+    builder = Builder(Paths(project.src, project.root / "templates", project.out))
+    builder.assemble()
+    event = project.src / "events/doha-round.md"
+    good = event.read_text(encoding="utf-8")
+    template: Path = project.root / "templates/event.html"
+    good_template = template.read_text(encoding="utf-8")
+    if broken == "a template error":
+        template.write_text(good_template.replace("{% block content %}", "{% block content %}{{ nope }}", 1))
+    else:
+        event.write_text(good + "\nSee [@no-such-source].\n", encoding="utf-8")
+    with pytest.raises(BuildFailed):
+        builder.assemble()
+    template.write_text(good_template, encoding="utf-8")
+    event.write_text(good + "\nFixed.\n", encoding="utf-8")
+    result = builder.assemble()
+    expected = fresh_build(project).rendered.files
+    assert result.rendered.files == expected
+
+
+def test_edits_on_a_long_timeline_match_fresh_builds(tmp_path: Path) -> None:
+    """A synthetic site long enough for month pages, with many actors and filter pages."""
+    import shutil
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+    from synth import synthesize
+
+    project = Project(tmp_path)
+    synthesize(project.src, 120, seed=3)
+    shutil.copytree(Path(__file__).resolve().parents[1] / "templates", tmp_path / "templates")
+    builder = Builder(Paths(project.src, project.root / "templates", project.out))
+    builder.assemble()
+    edits = [
+        ("an event's text", append("events/event-00042.md", "\nOne more sentence.\n"), True),
+        ("an actor's text", append("actors/actor-00003.md", "\nOne more sentence.\n"), True),
+        ("an event's date", replace("events/event-00042.md", "date: ", "date: 1999-01-01\n# "), False),
+        ("the date fixed", replace("events/event-00042.md", "date: 1999-01-01\n# ", "date: "), False),
+        (
+            "an event's importance",
+            replace("events/event-00007.md", "importance: normal", "importance: key"),
+            False,
+        ),
+        ("another event's text", append("events/event-00099.md", "\nAnd another.\n"), True),
+    ]
+    for what, edit, prose_only in edits:
+        edit(project)
+        result = builder.assemble()
+        assert (result.site.delta is not None) == prose_only, what
+        assert result.rendered.files == fresh_build(project).rendered.files, what
