@@ -5,8 +5,9 @@
 Figures (median of --runs, seconds):
   cold_s      `python build.py` as a whole process, from scratch: no output/, no cache
   noop_s      the same command again, nothing changed (the persistent cache in .cache/ is used)
-  one_edit_s  one event's text changed, rebuilt through the incremental path `serve` uses:
-              a long-lived Builder, then only the changed files written
+  one_edit_s  one event's text changed, rebuilt through serve's own Preview (a warm Builder)
+              until the new snapshot can be served; the mirror into .preview/ and the garbage
+              collection, which serve does after the tabs reloaded, are printed per run
   template_s  the same after one template changed
   *_process_s with --process-edits: the same two edits, each as a whole `python build.py`
   peak_rss_mb the most memory a cold build used (the build and its worker process)
@@ -32,8 +33,8 @@ sys.path.insert(0, str(REPO / "bench"))
 
 from synth import synthesize  # noqa: E402
 
-from explainer.pipeline import Builder, Project  # noqa: E402
-from explainer.write import sync_folder  # noqa: E402
+from explainer.pipeline import Project  # noqa: E402
+from explainer.serve import Preview  # noqa: E402
 
 
 def run_cli(root: Path) -> tuple[float, float, str]:
@@ -104,21 +105,27 @@ def main() -> None:
             figures["template_process"].append(seconds)
             print(f"run {run + 1}: template, whole process {seconds:.2f} s: {printed}", flush=True)
 
-    # The incremental path `serve` uses: one Builder kept warm, edits rebuilt, changed files written.
-    builder = Builder(Project(root / "site_src", root / "templates", root / "output"))
-    preview = root / ".bench-preview"
-    files = builder.assemble().rendered.files
-    sync_folder(files, preview, None)
+    # The incremental path `serve` uses (its Preview, with a Builder kept warm): an edit is
+    # timed until the new snapshot can be served; serve reloads the tabs then, and only later
+    # mirrors .preview/ and collects garbage, which is printed apart.
+    preview = Preview(
+        Project(root / "site_src", root / "templates", root / "output"), root / ".preview", print
+    )
+    preview.build_now()
+    preview.mirror()
+    preview.say = lambda text: None
     for run in range(args.runs):
         for name, edit in (("one_edit", edit_event), ("template", edit_template)):
             edit(root, 100 + run)
+            figures[name].append(preview.build_now())
+            if preview.errors:
+                raise SystemExit("the rebuild failed:\n" + "\n".join(map(str, preview.errors)))
             started = time.perf_counter()
-            result = builder.assemble()
-            sync_folder(result.rendered.files, preview, files)
-            figures[name].append(time.perf_counter() - started)
-            files = result.rendered.files
+            preview.mirror()
+            mirrored = time.perf_counter() - started
             print(
-                f"run {run + 1}: {name} (incremental) {figures[name][-1]:.3f} s, {result.rendered.pages_rendered} pages rendered",
+                f"run {run + 1}: {name} (incremental) {figures[name][-1]:.3f} s; "
+                f"mirrored and collected in {mirrored:.3f} s",
                 flush=True,
             )
 

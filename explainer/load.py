@@ -120,7 +120,7 @@ FileStamp = tuple[int, int, int]
 class FileCache:
     """What each file gave last time, by path, while its size, mtime and inode stay the same."""
 
-    entries: dict[Path, tuple[FileStamp, list[Record], list[ContentError]]] = field(default_factory=dict)
+    entries: dict[str, tuple[FileStamp, list[Record], list[ContentError]]] = field(default_factory=dict)
 
 
 def fingerprint(text: str | bytes) -> str:
@@ -364,19 +364,19 @@ def _by_item(lines: dict[KeyPath, int]) -> dict[int, dict[KeyPath, int]]:
     return items
 
 
-def _is_ignored(path: Path) -> bool:
+def _is_ignored(name: str) -> bool:
     """Editor droppings and hidden files are not content."""
-    name = path.name
     return name.startswith(".") or name.endswith("~") or name.startswith("#")
 
 
-def content_files(src: Path) -> tuple[list[tuple[Path, Collection | None]], list[ContentError]]:
-    """Every content file under src with its collection (None for site.yaml), sorted.
+def content_files(src: Path) -> tuple[list[tuple[str, Collection | None]], list[ContentError]]:
+    """Every content file under src with its collection (None for site.yaml), sorted; paths
+    are plain strings, as they are built ten thousand times for large sites.
 
     Unknown files and folders are errors (a misspelt `event/` folder would otherwise be silently
     skipped), and so is any link that leads outside site_src.
     """
-    found: list[tuple[Path, Collection | None]] = []
+    found: list[tuple[str, Collection | None]] = []
     errors: list[ContentError] = []
     root = src.resolve()
 
@@ -392,18 +392,18 @@ def content_files(src: Path) -> tuple[list[tuple[Path, Collection | None]], list
         return False
 
     for entry in sorted(src.iterdir()):
-        if _is_ignored(entry) or outside(entry):
+        if _is_ignored(entry.name) or outside(entry):
             continue
         if entry.is_dir() and entry.name in BY_FOLDER:
             collection = BY_FOLDER[entry.name]
             # scandir: one directory read gives names and types, no call per file (fast at 10k)
             for dir_entry in sorted(os.scandir(entry), key=lambda e: e.name):
-                item = entry / dir_entry.name
-                if _is_ignored(item) or (dir_entry.is_symlink() and outside(item)):
+                if _is_ignored(dir_entry.name) or (dir_entry.is_symlink() and outside(Path(dir_entry.path))):
                     continue
                 if dir_entry.is_file() and dir_entry.name.endswith(".md"):
-                    found.append((item, collection))
+                    found.append((dir_entry.path, collection))
                 else:
+                    item = Path(dir_entry.path)
                     errors.append(
                         ContentError(
                             Location(display_path(item), 1),
@@ -412,9 +412,9 @@ def content_files(src: Path) -> tuple[list[tuple[Path, Collection | None]], list
                         )
                     )
         elif entry.is_file() and entry.name in BY_LIST_FILE:
-            found.append((entry, BY_LIST_FILE[entry.name]))
+            found.append((str(entry), BY_LIST_FILE[entry.name]))
         elif entry.is_file() and entry.name == SITE_FILE:
-            found.append((entry, None))
+            found.append((str(entry), None))
         else:
             name = entry.name + ("/" if entry.is_dir() else "")
             errors.append(
@@ -466,16 +466,16 @@ def load(src: Path, cache: FileCache | None = None) -> Loaded:
         )
         return loaded
     files, loaded.errors = content_files(src)
-    seen: dict[Path, tuple[FileStamp, list[Record], list[ContentError]]] = {}
+    seen: dict[str, tuple[FileStamp, list[Record], list[ContentError]]] = {}
     for path, collection in files:
         try:
-            status = path.stat()
+            status = os.stat(path)
             stamp = (status.st_mtime_ns, status.st_size, status.st_ino)
         except OSError:
             stamp = (0, 0, 0)
         entry = cache.entries.get(path)
         if entry is None or entry[0] != stamp or stamp == (0, 0, 0):
-            entry = (stamp, *load_file(path, collection))
+            entry = (stamp, *load_file(Path(path), collection))
             loaded.files_read += 1
         seen[path] = entry
         loaded.records.extend(entry[1])

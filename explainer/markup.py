@@ -365,6 +365,10 @@ class MarkdownRenderer:
         """The converted forms of `keys`, to hand to another process."""
         return {key: self._cache[key] for key in keys if key in self._cache}
 
+    def __len__(self) -> int:
+        """How many converted texts are kept."""
+        return len(self._cache)
+
     def keep_only(self, keys: set[TextKey]) -> None:
         """Forget every other text (old versions of edited ones), so a long preview session
         does not grow without bound."""

@@ -253,6 +253,7 @@ class PageRenderer:
         self._route_items: dict[str, frozenset[ItemKey]] = {}
         self._generation = 0
         self._settings: tuple[str, dict[str, str]] = ("", {})
+        self._texts_kept = 0  # converted texts in use after the last clean-up
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(self.templates),
             autoescape=jinja2.select_autoescape(("html", "xml"), default_for_string=True, default=False),
@@ -376,7 +377,11 @@ class PageRenderer:
         changed = {key for key, value in site.fingerprints.items() if self._fingerprints.get(key) != value}
         changed |= self._fingerprints.keys() - site.fingerprints.keys()
         settings = (site_key, template_keys)
-        if site.delta is not None and site.delta.since == self._generation and settings == self._settings:
+        anything_changed = bool(changed)
+        prose_only = (
+            site.delta is not None and site.delta.since == self._generation and settings == self._settings
+        )
+        if prose_only:
             # only prose changed since the last render: rebuild just the routes that hold a
             # changed item; every other route, its key and its items are as they were, and
             # so are all titles (they are not prose), so only pages that show a source's or a
@@ -405,7 +410,9 @@ class PageRenderer:
                 previous
                 and previous.key == key
                 and (
-                    previous.lookups.isdisjoint(changed)
+                    not anything_changed
+                    if route.producer  # it checks what its items looked up itself
+                    else previous.lookups.isdisjoint(changed)
                     or previous.lookups_key == _lookups_key(previous.lookups, site)
                 )
             ):
@@ -430,9 +437,22 @@ class PageRenderer:
             self._pages, self._fingerprints = pages, dict(site.fingerprints)
             self._routes, self._route_items = all_routes, route_items
             self._generation, self._settings = site.generation, settings
-            self._fragments = {k: v for k, v in self._fragments.items() if (k[1], k[2]) in site.fingerprints}
-            self.markdown.keep_only({key for page in pages.values() for key in page.texts})
+            if not prose_only:  # (a prose edit neither adds nor removes an item)
+                self._fragments = {
+                    k: v for k, v in self._fragments.items() if (k[1], k[2]) in site.fingerprints
+                }
+            self._forget_unused_texts(pages, every_time=not prose_only)
         return rendered, errors
+
+    def _forget_unused_texts(self, pages: dict[str, _RenderedPage], every_time: bool) -> None:
+        """Drop converted Markdown no page shows any more (old versions of edited texts), so a
+        long preview session stays bounded. After prose edits only once they add up to a
+        quarter more: going over every page's texts costs more than the edit itself at scale."""
+        if not every_time and len(self.markdown) <= self._texts_kept + self._texts_kept // 4 + 64:
+            return
+        keep: set[TextKey] = set().union(*(page.texts for page in pages.values()))
+        self.markdown.keep_only(keep)
+        self._texts_kept = len(keep)
 
     def _render_route(
         self,
@@ -496,9 +516,10 @@ class PageRenderer:
     ) -> _RenderedPage:
         """A file made without a template: the open data (see opendata.py). Each item is
         serialised once and kept until it, or something it shows, changes: editing one event
-        does not serialise ten thousand."""
-        lookups: set[tuple[str, str]] = set()
-        texts: set[TextKey] = set()
+        does not serialise ten thousand. What the items looked up is checked here, item by
+        item, so the file records no lookups of its own (render() produces it again whenever
+        any item changed)."""
+        texts: list[frozenset[TextKey]] = []
         root = absolute_url(base_url)
 
         def absolute(path: str) -> str:
@@ -533,8 +554,7 @@ class PageRenderer:
                         frozenset(self.markdown.used),
                     )
                     self._fragments[(route.path, kind, item.id)] = cached
-                lookups.update(cached.lookups)
-                texts.update(cached.texts)
+                texts.append(cached.texts)
                 out.append(cached.json)
             return out
 
@@ -545,7 +565,7 @@ class PageRenderer:
             content = opendata.timeline_document(site, fragments("event", opendata.timeline_event, 2))
         else:
             content = opendata.dumps(opendata.index(absolute))
-        return self._keep(route, key, lookups, content, texts, site)
+        return self._keep(route, key, set(), content, set().union(*texts), site)
 
     def _template_keys(self) -> dict[str, str]:
         """Per template: a fingerprint of its source and of every template it extends, includes
@@ -617,12 +637,16 @@ class _Job:
         finish: PageFinisher,
     ):
         self.renderer, self.todo, self.site = renderer, todo, site
+        self.mine: list[tuple[routes.Route, str]] = []  # this process's share, when split
+        self.theirs: list[tuple[routes.Route, str]] = []  # the forked worker's
         self.base_url, self.shared, self.finish = base_url, shared, finish
 
-    def run(self, share: slice = slice(None)) -> tuple[dict[str, _RenderedPage], list[ContentError]]:
+    def run(
+        self, share: list[tuple[routes.Route, str]] | None = None
+    ) -> tuple[dict[str, _RenderedPage], list[ContentError]]:
         pages: dict[str, _RenderedPage] = {}
         errors: list[ContentError] = []
-        for route, key in self.todo[share]:
+        for route, key in self.todo if share is None else share:
             page = self.renderer._render_route(
                 route, key, self.site, self.base_url, self.shared, self.finish, errors
             )
@@ -646,6 +670,11 @@ class _Job:
     def run_parallel(self) -> tuple[dict[str, _RenderedPage], list[ContentError]]:
         global _CURRENT_JOB
         _CURRENT_JOB = self
+        # every other page each; a renderer that lives on (serve) keeps the open data files
+        # itself, so its cache of serialised items is warm for the next edit
+        kept = [pair for pair in self.todo if pair[0].producer] if self.renderer.preview else []
+        shared = [pair for pair in self.todo if not (kept and pair[0].producer)]
+        self.mine, self.theirs = kept + shared[::2], shared[1::2]
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
             texts = self.texts()
@@ -657,7 +686,7 @@ class _Job:
             theirs_parts = [
                 pool.submit(_render_in_worker, part, WORKER_PARTS) for part in range(WORKER_PARTS)
             ]
-            pages, errors = self.run(slice(0, None, 2))
+            pages, errors = self.run(self.mine)
             for future in theirs_parts:
                 more_pages, more_errors = future.result()
                 pages.update(more_pages)
@@ -677,9 +706,9 @@ def _take_texts(converted: dict[TextKey, Markup]) -> None:
 
 
 def _render_in_worker(part: int, parts: int) -> tuple[dict[str, _RenderedPage], list[ContentError]]:
-    """Part `part` of the worker's share (every other route, starting with the second)."""
+    """Part `part` of the worker's share of the routes."""
     assert _CURRENT_JOB is not None
-    return _CURRENT_JOB.run(slice(1 + 2 * part, None, 2 * parts))
+    return _CURRENT_JOB.run(_CURRENT_JOB.theirs[part::parts])
 
 
 class PageFinisher:

@@ -126,9 +126,12 @@ class Preview:
         self.mirrored: dict[str, bytes] | None = None
 
     # --- building -----------------------------------------------------------------------
-    def build_now(self) -> None:
-        """The first build, before serving: its outcome decides what the first request sees."""
-        self._apply(self._build())
+    def build_now(self) -> float:
+        """Build and swap the outcome in, on this thread (the first build, before serving;
+        bench/build_bench.py times the rebuilds this way); the seconds it took."""
+        outcome = self._build()
+        self._apply(outcome)
+        return outcome[2]
 
     def _build(self) -> tuple[Any, list[ContentError], float]:
         started = time.perf_counter()
@@ -212,13 +215,18 @@ class Preview:
         return (changed | (previous_files.keys() - self.files.keys())) or None
 
     def mirror(self) -> None:
-        """Keep .preview/ equal to what is served (runs on the worker, after the reload)."""
+        """Keep .preview/ equal to what is served (runs on the worker, after the reload), then
+        collect garbage, which builds leave to this quiet moment (see pipeline.py)."""
+        first = self.mirrored is None
         try:
             files = self.files
             sync_folder(files, self.folder, self.mirrored)
             self.mirrored = files
         except OutputError as error:
             self.say(f"warning: {error}")
+        gc.collect()
+        if first:
+            gc.freeze()  # what the first build left (templates, caches) lives on: stop rescanning it
 
     # --- answering requests -------------------------------------------------------------------
     def response(self, url_path: str) -> tuple[int, str, bytes]:
@@ -340,8 +348,6 @@ def serve(
     preview = Preview(project, folder, say)
     preview.build_now()
     preview.mirror()
-    gc.collect()
-    gc.freeze()  # what the first build left (templates, caches) lives on: stop rescanning it
     watcher = SaveWatcher(preview.changed)
     server = PreviewServer(preview, watcher)
     for path in (project.src, project.templates):
