@@ -56,6 +56,8 @@ class Builder:
 
     def assemble(self, sink: Staging | None = None) -> BuildResult:
         """The whole site in memory (or staged in `sink`), or BuildFailed with every problem."""
+        if self.site is None:
+            return self._assemble(sink)
         with _collector_paused():
             return self._assemble(sink)
 
@@ -88,9 +90,10 @@ class Builder:
 
 @contextlib.contextmanager
 def _collector_paused() -> Iterator[None]:
-    """Python's cycle collector stays off while a build runs. Nearly everything a build makes
-    is freed by reference counting anyway, and with a large site in memory one full collection
-    costs more than a whole incremental rebuild; `serve` collects between builds instead."""
+    """Python's cycle collector stays off while a rebuild runs. Nearly everything a rebuild
+    makes is freed by reference counting anyway, and with a large site in memory one full
+    collection costs more than the rebuild itself; `serve` collects between rebuilds instead.
+    (A first build keeps it on: its heap grows, and collecting as it goes keeps the peak low.)"""
     was_enabled = gc.isenabled()
     gc.disable()
     try:

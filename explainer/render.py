@@ -377,40 +377,40 @@ class PageRenderer:
         changed = {key for key, value in site.fingerprints.items() if self._fingerprints.get(key) != value}
         changed |= self._fingerprints.keys() - site.fingerprints.keys()
         settings = (site_key, template_keys)
-        anything_changed = bool(changed)
         prose_only = (
             site.delta is not None and site.delta.since == self._generation and settings == self._settings
         )
         if prose_only:
             # only prose changed since the last render: rebuild just the routes that hold a
             # changed item; every other route, its key and its items are as they were, and
-            # so are all titles (they are not prose), so only pages that show a source's or a
-            # term's details need checking
+            # so are all titles (they are not prose), so of those only pages that show a
+            # source's or a term's details need checking
             held = self._route_items
             stale = [route for route in self._routes if not held[route.path].isdisjoint(changed)]
             fresh_routes = {route.path: route for route in routes.rebuild(site, [r.origin for r in stale])}
             all_routes = [fresh_routes.get(route.path, route) for route in self._routes]
             changed = {key for key in changed if key[0] in _DETAIL_KINDS}
+            checked = all_routes if changed else list(fresh_routes.values())
+            pages, route_items = dict(self._pages), dict(held)
         else:
-            all_routes = routes.routes(site)
+            all_routes = checked = routes.routes(site)
             fresh_routes = {route.path: route for route in all_routes}
-            held = {}
+            pages, route_items = {}, {}
         self._changed = changed
-        route_items: dict[str, frozenset[ItemKey]] = {}
         todo: list[tuple[routes.Route, str]] = []
-        for route in all_routes:
+        for route in checked:
             previous = self._pages.get(route.path)
             if route.path in fresh_routes:
                 context_key, route_items[route.path] = context_keys.route(route)
                 key = fingerprint("\0".join((site_key, template_keys.get(route.template, ""), context_key)))
             else:
                 assert previous is not None
-                key, route_items[route.path] = previous.key, held[route.path]
+                key = previous.key
             if (
                 previous
                 and previous.key == key
                 and (
-                    not anything_changed
+                    not changed
                     if route.producer  # it checks what its items looked up itself
                     else previous.lookups.isdisjoint(changed)
                     or previous.lookups_key == _lookups_key(previous.lookups, site)
@@ -419,6 +419,7 @@ class PageRenderer:
                 pages[route.path] = previous
             else:
                 todo.append((route, key))
+                pages.pop(route.path, None)
         job = _Job(self, todo, site, base_url, shared, finish)
         fresh, job_errors = (
             job.run_parallel() if self.workers > 1 and len(todo) >= PARALLEL_FROM else job.run()
@@ -525,35 +526,36 @@ class PageRenderer:
         def absolute(path: str) -> str:
             return absolute_url(base_url, path)
 
+        def serialise(
+            item: Any, make: Callable[..., dict[str, Any]], valid: tuple[str, str, int]
+        ) -> _Fragment:
+            own: set[tuple[str, str]] = set()
+            self.markdown.used = set()
+
+            def html_of(text: str, prefix: str, inline: bool) -> str:
+                rendered = self.markdown.inline(text) if inline else self.markdown.block(text, prefix)
+                return finish(rendered, root, own, standalone=True)
+
+            json_text = opendata.fragment(make(item, html_of, absolute), valid[2])
+            return _Fragment(
+                valid, frozenset(own), _lookups_key(own, site), json_text, frozenset(self.markdown.used)
+            )
+
         def fragments(kind: str, make: Callable[..., dict[str, Any]], depth: int) -> list[bytes]:
             out = []
-            for item in site.by_kind[kind].values():
-                valid = (site.fingerprints[(kind, item.id)], base_url, depth)
-                cached = self._fragments.get((route.path, kind, item.id))
+            known, fingerprints, changed = self._fragments, site.fingerprints, self._changed
+            for item_id, item in site.by_kind[kind].items():  # (a loop over every item: kept tight)
+                valid = (fingerprints[(kind, item_id)], base_url, depth)
+                cached = known.get((route.path, kind, item_id))
                 if (
                     cached is None
                     or cached.valid != valid
                     or not (
-                        cached.lookups.isdisjoint(self._changed)
+                        cached.lookups.isdisjoint(changed)
                         or cached.lookups_key == _lookups_key(cached.lookups, site)
                     )
                 ):
-                    own: set[tuple[str, str]] = set()
-                    self.markdown.used = set()
-
-                    def html_of(text: str, prefix: str, inline: bool, own: set[tuple[str, str]] = own) -> str:
-                        rendered = self.markdown.inline(text) if inline else self.markdown.block(text, prefix)
-                        return finish(rendered, root, own, standalone=True)
-
-                    json_text = opendata.fragment(make(item, html_of, absolute), depth)
-                    cached = _Fragment(
-                        valid,
-                        frozenset(own),
-                        _lookups_key(own, site),
-                        json_text,
-                        frozenset(self.markdown.used),
-                    )
-                    self._fragments[(route.path, kind, item.id)] = cached
+                    cached = known[(route.path, kind, item_id)] = serialise(item, make, valid)
                 texts.append(cached.texts)
                 out.append(cached.json)
             return out
