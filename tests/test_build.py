@@ -236,3 +236,21 @@ def test_a_two_process_build_writes_the_same_files(project: Project, monkeypatch
     monkeypatch.setattr(explainer.render, "PARALLEL_FROM", 1)
     assert project.cli("--quiet", "--out", "parallel").code == 0
     assert tree_digest(project.root / "parallel") == serial
+
+
+def test_a_large_replaced_site_is_deleted_by_a_detached_process(project: Project, monkeypatch) -> None:
+    """Beyond DELETE_APART_FROM files the old site is deleted apart, after the swap: the
+    build does not wait for it, the new site is complete at once, and nothing is left."""
+    import explainer.write
+
+    monkeypatch.setattr(explainer.write, "DELETE_APART_FROM", 0)
+    assert project.cli("--quiet").code == 0
+    first = tree_digest(project.out)
+    project.write("events/doha-round.md", (project.src / "events/doha-round.md").read_text() + "\nMore.\n")
+    assert project.cli("--quiet").code == 0
+    for _ in range(100):  # the detached deletion finishes on its own
+        if not list(project.root.glob(".output.*")):
+            break
+        time.sleep(0.1)
+    assert not list(project.root.glob(".output.*"))
+    assert tree_digest(project.out).keys() == first.keys()
