@@ -298,8 +298,20 @@ def _with_prose_edits(content: Content, previous: Site) -> Site | None:
     ordered = dict(previous.by_kind)
     for kind in {kind for kind, _ in changed}:
         ordered[kind] = {item_id: content.items[kind][item_id] for item_id in previous.by_kind[kind]}
+    return _site(
+        content.site,
+        ordered,
+        referrers=previous.referrers,
+        fingerprints=fingerprints,
+        drafts=previous.drafts,
+        delta=Delta(previous.generation, frozenset(changed)),
+    )
+
+
+def _site(config: SiteConfig, ordered: dict[str, dict[str, Any]], **rest: Any) -> Site:
+    """A Site from its items by kind, in display order."""
     return Site(
-        config=content.site,
+        config=config,
         events=ordered["event"],
         actors=ordered["actor"],
         phases=ordered["phase"],
@@ -308,10 +320,7 @@ def _with_prose_edits(content: Content, previous: Site) -> Site | None:
         sources=ordered["source"],
         terms=ordered["term"],
         pages=ordered["page"],
-        referrers=previous.referrers,
-        fingerprints=fingerprints,
-        drafts=previous.drafts,
-        delta=Delta(previous.generation, frozenset(changed)),
+        **rest,
     )
 
 
@@ -342,16 +351,9 @@ def resolve(content: Content, previous: Site | None = None) -> tuple[Site | None
                 numbers[item.number] = record
     if content.site is None:
         return None, resolver.errors
-    site = Site(
-        config=content.site,
-        events=ordered["event"],
-        actors=ordered["actor"],
-        phases=ordered["phase"],
-        sticking_points=ordered["sticking_point"],
-        quotes=ordered["quote"],
-        sources=ordered["source"],
-        terms=ordered["term"],
-        pages=ordered["page"],
+    site = _site(
+        content.site,
+        ordered,
         referrers=dict(resolver.referrers),
         fingerprints={key: record.fingerprint for key, record in content.origins.items()},
         drafts=len(content.drafts),
