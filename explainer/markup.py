@@ -78,9 +78,12 @@ class Reference:
     written: str  # as the editor wrote the kind, for messages ('sticking-point', 'actor')
 
 
+_ID_SEPARATOR = re.compile(r"[;,]")
+
+
 def citation_ids(inner: str) -> list[str]:
     """'@a; @b' or 'a, b' -> ['a', 'b']."""
-    return [part.strip().lstrip("@").strip() for part in re.split(r"[;,]", inner) if part.strip()]
+    return [part.strip().lstrip("@").strip() for part in _ID_SEPARATOR.split(inner) if part.strip()]
 
 
 @lru_cache(maxsize=65536)
@@ -91,15 +94,28 @@ def references(text: str) -> tuple[Reference, ...]:
 
 def find_references(text: str) -> Iterator[Reference]:
     """Every `[@...]` and `[[...]]` in a text, so resolve can check ids before rendering."""
+    line_of = _LineCounter(text)
     for match in CITATION_RE.finditer(text):
-        line = text.count("\n", 0, match.start())
+        line = line_of(match.start())
         for source_id in citation_ids(match.group(1)):
             yield Reference("source", source_id, line, "source")
+    line_of = _LineCounter(text)
     for match in XREF_RE.finditer(text):
         written = match.group(1) or "actor"
-        yield Reference(
-            XREF_KINDS.get(written, ""), match.group(2).strip(), text.count("\n", 0, match.start()), written
-        )
+        yield Reference(XREF_KINDS.get(written, ""), match.group(2).strip(), line_of(match.start()), written)
+
+
+class _LineCounter:
+    """Line offsets of increasing positions in a text, counting each newline once (counting
+    from the start for every match would be quadratic in a long text)."""
+
+    def __init__(self, text: str):
+        self.text, self.position, self.line = text, 0, 0
+
+    def __call__(self, position: int) -> int:
+        self.line += self.text.count("\n", self.position, position)
+        self.position = position
+        return self.line
 
 
 @lru_cache(maxsize=16384)
