@@ -79,7 +79,7 @@ class Rendered:
 class _Fragment:
     """One item of an open-data file, serialised, with what makes it stale."""
 
-    valid: tuple[str, str, int]  # the item's fingerprint, the base URL, the nesting depth
+    valid: tuple[str, str]  # the item's fingerprint, the base URL
     lookups: frozenset[tuple[str, str]]
     lookups_key: str
     json: bytes
@@ -526,9 +526,7 @@ class PageRenderer:
         def absolute(path: str) -> str:
             return absolute_url(base_url, path)
 
-        def serialise(
-            item: Any, make: Callable[..., dict[str, Any]], valid: tuple[str, str, int]
-        ) -> _Fragment:
+        def serialise(item: Any, make: Callable[..., dict[str, Any]], valid: tuple[str, str]) -> _Fragment:
             own: set[tuple[str, str]] = set()
             self.markdown.used = set()
 
@@ -536,16 +534,16 @@ class PageRenderer:
                 rendered = self.markdown.inline(text) if inline else self.markdown.block(text, prefix)
                 return finish(rendered, root, own, standalone=True)
 
-            json_text = opendata.fragment(make(item, html_of, absolute), valid[2])
+            json_text = opendata.fragment(make(item, html_of, absolute))
             return _Fragment(
                 valid, frozenset(own), _lookups_key(own, site), json_text, frozenset(self.markdown.used)
             )
 
-        def fragments(kind: str, make: Callable[..., dict[str, Any]], depth: int) -> list[bytes]:
+        def fragments(kind: str, make: Callable[..., dict[str, Any]]) -> list[bytes]:
             out = []
             known, fingerprints, changed = self._fragments, site.fingerprints, self._changed
             for item_id, item in site.by_kind[kind].items():  # (a loop over every item: kept tight)
-                valid = (fingerprints[(kind, item_id)], base_url, depth)
+                valid = (fingerprints[(kind, item_id)], base_url)
                 cached = known.get((route.path, kind, item_id))
                 if (
                     cached is None
@@ -562,9 +560,9 @@ class PageRenderer:
 
         if route.producer == "collection":
             kind = route.context["kind"]
-            content = opendata.collection_document(fragments(kind, functools.partial(opendata.item, kind), 1))
+            content = opendata.collection_document(fragments(kind, functools.partial(opendata.item, kind)))
         elif route.producer == "timelinejs":
-            content = opendata.timeline_document(site, fragments("event", opendata.timeline_event, 2))
+            content = opendata.timeline_document(site, fragments("event", opendata.timeline_event))
         else:
             content = opendata.dumps(opendata.index(absolute))
         return self._keep(route, key, set(), content, set().union(*texts), site)
