@@ -11,6 +11,8 @@ Figures (median of --runs, seconds):
   template_s  the same after one template changed
   *_process_s with --process-edits: the same two edits, each as a whole `python build.py`
   peak_rss_mb the most memory a cold build used (the build and its worker process)
+  bare_loop_ms_per_page  this machine's speed at the time, by the issue's yardstick (see
+              bare_loop.py; the anchors' machine: 1.54), measured before the builds
 The last line printed is one JSON object.
 """
 
@@ -31,6 +33,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
+from bare_loop import bare_loop_ms_per_page  # noqa: E402
 from synth import synthesize  # noqa: E402
 
 from explainer.pipeline import Project  # noqa: E402
@@ -76,6 +79,10 @@ def main() -> None:
     parser.add_argument("--process-edits", action="store_true", help="also time the edits as whole processes")
     args = parser.parse_args()
 
+    machine = bare_loop_ms_per_page(1000)
+    print(
+        f"this machine: the bare loop takes {machine:.2f} ms a page (the anchors' machine: 1.54)", flush=True
+    )
     root = Path(tempfile.mkdtemp(prefix=f"bench-{args.events}-"))
     shutil.copytree(REPO / "templates", root / "templates")
     synthesize(root / "site_src", args.events, args.seed)
@@ -133,6 +140,7 @@ def main() -> None:
     for name in ("cold", "noop", "one_edit", "template"):
         summary[f"{name}_s"] = round(statistics.median(figures[name]), 3)
     summary["peak_rss_mb"] = round(peak)
+    summary["bare_loop_ms_per_page"] = round(machine, 2)
     for name in ("one_edit_process", "template_process"):
         if figures[name]:
             summary[f"{name}_s"] = round(statistics.median(figures[name]), 3)
