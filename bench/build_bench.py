@@ -6,8 +6,9 @@ Figures (median of --runs, seconds):
   cold_s      `python build.py` as a whole process, from scratch: no output/, no cache
   noop_s      the same command again, nothing changed (the persistent cache in .cache/ is used)
   one_edit_s  one event's text changed, rebuilt through serve's own Preview (a warm Builder)
-              until the new snapshot can be served; the mirror into .preview/ and the garbage
-              collection, which serve does after the tabs reloaded, are printed per run
+              until the new pages can be served; what serve does after the tabs reloaded
+              (the open data files, the mirror into .preview/, a garbage collection) is
+              printed per run
   template_s  the same after one template changed
   *_process_s with --process-edits: the same two edits, each as a whole `python build.py`
   peak_rss_mb the most memory a cold build used (the build and its worker process)
@@ -113,8 +114,8 @@ def main() -> None:
             print(f"run {run + 1}: template, whole process {seconds:.2f} s: {printed}", flush=True)
 
     # The incremental path `serve` uses (its Preview, with a Builder kept warm): an edit is
-    # timed until the new snapshot can be served; serve reloads the tabs then, and only later
-    # mirrors .preview/ and collects garbage, which is printed apart.
+    # timed until the new pages can be served; serve reloads the tabs then, and only later
+    # settles (open data files, .preview/, garbage collection), which is printed apart.
     preview = Preview(
         Project(root / "site_src", root / "templates", root / "output"), root / ".preview", print
     )
@@ -128,11 +129,11 @@ def main() -> None:
             if preview.errors:
                 raise SystemExit("the rebuild failed:\n" + "\n".join(map(str, preview.errors)))
             started = time.perf_counter()
-            preview.mirror()
-            mirrored = time.perf_counter() - started
+            preview.settle()
+            settled = time.perf_counter() - started
             print(
                 f"run {run + 1}: {name} (incremental) {figures[name][-1]:.3f} s; "
-                f"mirrored and collected in {mirrored:.3f} s",
+                f"then open data, mirror and collection in {settled:.3f} s",
                 flush=True,
             )
 

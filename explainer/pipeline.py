@@ -61,6 +61,11 @@ class Builder:
         with _collector_paused():
             return self._assemble(sink)
 
+    def finish_deferred(self) -> tuple[int, dict[str, bytes]]:
+        """What a preview build left for after the pages (see PageRenderer.render_deferred)."""
+        with _collector_paused():
+            return self.renderer.render_deferred()
+
     def _assemble(self, sink: Staging | None) -> BuildResult:
         started = time.perf_counter()
         timings: dict[str, float] = {}

@@ -254,6 +254,9 @@ class PageRenderer:
         self._generation = 0
         self._settings: tuple[str, dict[str, str]] = ("", {})
         self._texts_kept = 0  # converted texts in use after the last clean-up
+        # open data files a preview produces after the pages (see render_deferred)
+        self._deferred: dict[str, tuple[routes.Route, str]] = {}
+        self._deferred_with: tuple[Site, str, PageFinisher] | None = None
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(self.templates),
             autoescape=jinja2.select_autoescape(("html", "xml"), default_for_string=True, default=False),
@@ -386,7 +389,11 @@ class PageRenderer:
             # so are all titles (they are not prose), so of those only pages that show a
             # source's or a term's details need checking
             held = self._route_items
-            stale = [route for route in self._routes if not held[route.path].isdisjoint(changed)]
+            stale = [
+                route
+                for route in self._routes
+                if route.path in self._deferred or not held[route.path].isdisjoint(changed)
+            ]
             fresh_routes = {route.path: route for route in routes.rebuild(site, [r.origin for r in stale])}
             all_routes = [fresh_routes.get(route.path, route) for route in self._routes]
             changed = {key for key in changed if key[0] in _DETAIL_KINDS}
@@ -398,6 +405,7 @@ class PageRenderer:
             pages, route_items = {}, {}
         self._changed = changed
         todo: list[tuple[routes.Route, str]] = []
+        deferred: dict[str, tuple[routes.Route, str]] = {}
         for route in checked:
             previous = self._pages.get(route.path)
             if route.path in fresh_routes:
@@ -416,6 +424,9 @@ class PageRenderer:
                     or previous.lookups_key == _lookups_key(previous.lookups, site)
                 )
             ):
+                pages[route.path] = previous
+            elif self.preview and route.producer and previous:
+                deferred[route.path] = (route, key)  # its previous bytes are served meanwhile
                 pages[route.path] = previous
             else:
                 todo.append((route, key))
@@ -437,6 +448,7 @@ class PageRenderer:
         if not errors:
             self._pages, self._fingerprints = pages, dict(site.fingerprints)
             self._routes, self._route_items = all_routes, route_items
+            self._deferred, self._deferred_with = deferred, (site, base_url, finish)
             self._generation, self._settings = site.generation, settings
             if not prose_only:  # (a prose edit neither adds nor removes an item)
                 self._fragments = {
@@ -444,6 +456,26 @@ class PageRenderer:
                 }
             self._forget_unused_texts(pages, every_time=not prose_only)
         return rendered, errors
+
+    def render_deferred(self) -> tuple[int, dict[str, bytes]]:
+        """The open data files the last render() left for later, produced now: the site's
+        generation they belong to, and their bytes by path.
+
+        A preview (serve) re-renders the pages an edit touched first and produces the open
+        data files (every item of a kind, 80 MB at 10,000 events) once the browser has the
+        pages; until then the previous files are served. Until this runs, the next render()
+        treats them as changed.
+        """
+        if not self._deferred or self._deferred_with is None:
+            return 0, {}
+        site, base_url, finish = self._deferred_with
+        self._site, self._sink = site, None
+        files: dict[str, bytes] = {}
+        for path, (route, key) in self._deferred.items():
+            self._pages[path] = self._produce(route, key, site, base_url, finish)
+            files[path] = self._pages[path].content
+        self._deferred = {}
+        return site.generation, files
 
     def _forget_unused_texts(self, pages: dict[str, _RenderedPage], every_time: bool) -> None:
         """Drop converted Markdown no page shows any more (old versions of edited texts), so a

@@ -124,6 +124,7 @@ class Preview:
         self.running = False
         self.pending = False
         self.mirrored: dict[str, bytes] | None = None
+        self.generation = 0  # of the site being served
 
     # --- building -----------------------------------------------------------------------
     def build_now(self) -> float:
@@ -149,6 +150,7 @@ class Preview:
         before = (self.files, self.errors)
         if result is not None:
             self.files, self.errors = result.rendered.files, []
+            self.generation = result.site.generation
             self.versions = {
                 path: fingerprint(data)[:8].encode()
                 for path, data in self.files.items()
@@ -198,8 +200,8 @@ class Preview:
         if changed_paths is not None:
             css_only = len(changed_paths) == 1 and next(iter(changed_paths)).endswith(".css")
             LiveReloadHandler.reload_waiters(next(iter(changed_paths)) if css_only else "*")
-            assert self.loop is not None  # mirror once the tabs have reloaded, not while they do
-            self.loop.call_later(MIRROR_DELAY_SECONDS, self.worker.submit, self.mirror)
+            assert self.loop is not None  # settle once the tabs have reloaded, not while they do
+            self.loop.call_later(MIRROR_DELAY_SECONDS, self.worker.submit, self.settle)
         if self.pending:
             self.pending = False
             self._start()
@@ -213,6 +215,29 @@ class Preview:
             return {"*"}
         changed = {p for p, data in self.files.items() if previous_files.get(p) != data}
         return (changed | (previous_files.keys() - self.files.keys())) or None
+
+    def settle(self) -> None:
+        """After a rebuild, once the tabs have reloaded (on the worker): the open data files
+        the rebuild left for later, then the mirror and a garbage collection."""
+        try:
+            generation, data = self.builder.finish_deferred()
+        except Exception as error:  # the pages are served already; say it, as for a build
+            self.say(f"warning: internal error: {type(error).__name__}: {error} (open data files)")
+            generation, data = 0, {}
+        if self.loop is None:  # not serving yet (or a benchmark): nothing else reads the files
+            self._take(generation, data)
+            self.mirror()
+        else:
+            self.loop.add_callback(self._take_and_mirror, generation, data)
+
+    def _take_and_mirror(self, generation: int, data: dict[str, bytes]) -> None:
+        self._take(generation, data)
+        self.worker.submit(self.mirror)
+
+    def _take(self, generation: int, data: dict[str, bytes]) -> None:
+        """Swap in files made after the pages, if they belong to the site being served."""
+        if data and generation == self.generation:
+            self.files = {**self.files, **data}
 
     def mirror(self) -> None:
         """Keep .preview/ equal to what is served (runs on the worker, after the reload), then

@@ -112,6 +112,26 @@ def test_every_edit_rebuilds_what_a_fresh_build_would(project: Project) -> None:
         assert not different, f"after {what}, these differ from a fresh build: {different}"
 
 
+def test_a_preview_produces_open_data_after_the_pages_and_still_matches(project: Project) -> None:
+    """serve's Builder leaves the open data files for after the pages (render_deferred):
+    until then the previous files stand; once produced, everything matches a fresh build,
+    also when a second edit comes before the first one's data files were produced."""
+    paths = Paths(project.src, project.root / "templates", project.out)
+    builder = Builder(paths, preview=True)
+    before = builder.assemble().rendered.files
+    append("events/doha-round.md", "\nThe talks went on.\n")(project)
+    pages_first = builder.assemble().rendered.files
+    assert pages_first["data/events.json"] == before["data/events.json"]  # not yet
+    assert pages_first["timeline/doha-round/index.html"] != before["timeline/doha-round/index.html"]
+    append("actors/blinken.md", "\nHe travelled again.\n")(project)  # before the data came
+    pages_second = builder.assemble().rendered.files
+    generation, data = builder.finish_deferred()
+    assert generation and {"data/events.json", "data/timeline.json", "data/actors.json"} <= data.keys()
+    assert builder.finish_deferred() == (0, {})  # nothing left
+    expected = Builder(paths, preview=True).assemble().rendered.files
+    assert {**pages_second, **data} == expected
+
+
 def test_a_prose_edit_renders_only_the_pages_that_show_it(project: Project) -> None:
     builder = Builder(Paths(project.src, project.root / "templates", project.out))
     before = builder.assemble()

@@ -11,6 +11,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -125,6 +126,22 @@ def test_an_edit_sends_a_reload_over_the_websocket(server: Server) -> None:
     message = json.loads(client.recv())
     assert message["command"] == "reload"
     assert "Over two days" in server.get("timeline/doha-round/index.html")[1]
+    client.close()
+
+
+def test_open_data_and_the_mirror_follow_an_edit(server: Server) -> None:
+    """The pages come first; the open data files and .preview/ follow once the tab has them."""
+    client = livereload_client(server)
+    edit(server.project, "events/doha-round.md", "For two days", "Over two days")
+    assert json.loads(client.recv())["command"] == "reload"
+    mirrored = server.project.root / ".preview/data/events.json"
+    for _ in range(100):  # (settling starts half a second after the reload)
+        served = server.get("data/events.json")[1]
+        if "Over two days" in served and "Over two days" in mirrored.read_text():
+            break
+        time.sleep(0.1)
+    assert "Over two days" in served and "For two days" not in served
+    assert "Over two days" in mirrored.read_text()
     client.close()
 
 
