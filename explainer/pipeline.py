@@ -47,11 +47,14 @@ class BuildResult:
 class Builder:
     """Builds a project again and again, redoing only the work an edit invalidated."""
 
-    def __init__(self, project: Project, preview: bool = False, compiled: Path | None = None):
+    def __init__(
+        self, project: Project, preview: bool = False, compiled: Path | None = None, once: bool = False
+    ):
+        """`once`: this builder builds one time only (see PageRenderer)."""
         self.project = project
         self.files = FileCache()
         self.validated: ValidationCache = {}
-        self.renderer = PageRenderer(project.templates, preview=preview, compiled=compiled)
+        self.renderer = PageRenderer(project.templates, preview=preview, compiled=compiled, once=once)
         self.site: Site | None = None  # the last site resolved without errors
 
     def assemble(self, sink: Staging | None = None) -> BuildResult:
@@ -127,7 +130,7 @@ def _heap_frozen() -> Iterator[None]:
 
 def assemble(project: Project) -> BuildResult:
     """One build in memory (what `check` runs)."""
-    return Builder(project).assemble()
+    return Builder(project, once=True).assemble()
 
 
 def build(project: Project, state: BuildState | None = None) -> BuildResult:
@@ -136,7 +139,7 @@ def build(project: Project, state: BuildState | None = None) -> BuildResult:
     cache.py), Markdown converted by earlier builds is reused and unchanged files are linked
     from the previous output, not written again."""
     started = time.perf_counter()
-    builder = Builder(project, compiled=state.compiled_templates() if state else None)
+    builder = Builder(project, compiled=state.compiled_templates() if state else None, once=True)
     builder.renderer.markdown.store = state
     staging = Staging(project.out, [project.src, project.templates], state.outputs() if state else None)
     try:

@@ -230,14 +230,22 @@ class PageRenderer:
     """Renders a resolved site with one jinja2 environment and one Markdown renderer."""
 
     def __init__(
-        self, templates: Path, preview: bool = False, workers: int | None = None, compiled: Path | None = None
+        self,
+        templates: Path,
+        preview: bool = False,
+        workers: int | None = None,
+        compiled: Path | None = None,
+        once: bool = False,
     ):
         """`preview`: for `serve`, where assets keep plain names (so a CSS edit reloads in place)
         and pages carry no CSP meta tag (livereload injects an inline script). `workers`: how
         many processes may render a large build (default: two when the machine has them).
-        `compiled`: a folder where compiled templates are kept between builds."""
+        `compiled`: a folder where compiled templates are kept between builds. `once`: this
+        renderer renders one site only (`build`, `check`), so it works out none of what lets
+        a next render reuse pages (their keys: 2 s of a cold build at 10,000 events)."""
         self.templates = templates.resolve()
         self.preview = preview
+        self.once = once
         self.workers = workers if workers is not None else min(2, os.cpu_count() or 1)
         self.markdown = MarkdownRenderer()
         self._pages: dict[str, _RenderedPage] = {}  # the last good render, for reuse
@@ -408,7 +416,9 @@ class PageRenderer:
         deferred: dict[str, tuple[routes.Route, str]] = {}
         for route in checked:
             previous = self._pages.get(route.path)
-            if route.path in fresh_routes:
+            if self.once:
+                key = ""
+            elif route.path in fresh_routes:
                 context_key, route_items[route.path] = context_keys.route(route)
                 key = fingerprint("\0".join((site_key, template_keys.get(route.template, ""), context_key)))
             else:
@@ -456,6 +466,10 @@ class PageRenderer:
                 }
             self._forget_unused_texts(pages, every_time=not prose_only)
         return rendered, errors
+
+    def _lookups_key(self, lookups: set[tuple[str, str]], site: Site) -> str:
+        """_lookups_key, unless no render comes after this one."""
+        return "" if self.once else _lookups_key(lookups, site)
 
     def render_deferred(self) -> tuple[int, dict[str, bytes]]:
         """The open data files the last render() left for later, produced now: the site's
@@ -537,11 +551,11 @@ class PageRenderer:
         kept), or kept in memory for `check` and `serve`."""
         if self._sink is None:
             return _RenderedPage(
-                key, frozenset(lookups), _lookups_key(lookups, site), content, frozenset(texts)
+                key, frozenset(lookups), self._lookups_key(lookups, site), content, frozenset(texts)
             )
         file_digest = self._sink.put(route.path, content)
         return _RenderedPage(
-            key, frozenset(lookups), _lookups_key(lookups, site), b"", frozenset(texts), file_digest
+            key, frozenset(lookups), self._lookups_key(lookups, site), b"", frozenset(texts), file_digest
         )
 
     def _produce(
@@ -568,7 +582,7 @@ class PageRenderer:
 
             json_text = opendata.fragment(make(item, html_of, absolute))
             return _Fragment(
-                valid, frozenset(own), _lookups_key(own, site), json_text, frozenset(self.markdown.used)
+                valid, frozenset(own), self._lookups_key(own, site), json_text, frozenset(self.markdown.used)
             )
 
         def fragments(kind: str, make: Callable[..., dict[str, Any]]) -> list[bytes]:
@@ -647,7 +661,7 @@ class PageRenderer:
 
 
 PARALLEL_FROM = 400  # pages to render before a second process pays for itself
-WORKER_PARTS = 8
+PARTS = 64  # the pages to share come in this many parts, taken by whichever process is free
 _CURRENT_JOB: _Job | None = None  # what a forked worker renders (set just before forking)
 
 
@@ -669,8 +683,8 @@ class _Job:
         finish: PageFinisher,
     ):
         self.renderer, self.todo, self.site = renderer, todo, site
-        self.mine: list[tuple[routes.Route, str]] = []  # this process's share, when split
-        self.theirs: list[tuple[routes.Route, str]] = []  # the forked worker's
+        self.parts: list[list[tuple[routes.Route, str]]] = []  # when split between processes
+        self.taken: Any = None  # how many parts either process has taken (shared memory)
         self.base_url, self.shared, self.finish = base_url, shared, finish
 
     def run(
@@ -699,26 +713,41 @@ class _Job:
     def convert(self, keys: list[TextKey]) -> dict[TextKey, Markup]:
         return {key: self.renderer.markdown.render(key) for key in keys}
 
+    def take(self) -> int | None:
+        """The index of the next part no process has taken (None: all are taken)."""
+        with self.taken.get_lock():
+            part = self.taken.value
+            if part >= len(self.parts):
+                return None
+            self.taken.value = part + 1
+        return part
+
     def run_parallel(self) -> tuple[dict[str, _RenderedPage], list[ContentError]]:
         global _CURRENT_JOB
         _CURRENT_JOB = self
-        # every other page each; a renderer that lives on (serve) keeps the open data files
-        # itself, so its cache of serialised items is warm for the next edit
+        # a renderer that lives on (serve) keeps the open data files itself, so its cache of
+        # serialised items is warm for the next edit; the other pages are taken part by part
+        # by whichever process is free, so neither waits long for the other at the end
         kept = [pair for pair in self.todo if pair[0].producer] if self.renderer.preview else []
         shared = [pair for pair in self.todo if not (kept and pair[0].producer)]
-        self.mine, self.theirs = kept + shared[::2], shared[1::2]
+        size = max(1, -(-len(shared) // PARTS))
+        self.parts = [shared[start : start + size] for start in range(0, len(shared), size)]
         context = multiprocessing.get_context("fork")
+        self.taken = context.Value("i", 0)  # (made before the worker is forked, to be shared)
         with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
             texts = self.texts()
             theirs = pool.submit(_convert_in_worker, texts[1::2])
             self.convert(texts[::2])
             self.renderer.markdown.add(theirs.result())
             pool.submit(_take_texts, self.renderer.markdown.snapshot_since(texts[::2])).result()
-            # the worker's pages come back in several parts, so no single huge message is in flight
-            theirs_parts = [
-                pool.submit(_render_in_worker, part, WORKER_PARTS) for part in range(WORKER_PARTS)
-            ]
-            pages, errors = self.run(self.mine)
+            # one task a part (a task finding every part taken returns nothing), so the pages
+            # come back a part at a time, never in one huge message
+            theirs_parts = [pool.submit(_render_in_worker) for _ in self.parts]
+            pages, errors = self.run(kept)
+            while (part := self.take()) is not None:
+                more_pages, more_errors = self.run(self.parts[part])
+                pages.update(more_pages)
+                errors += more_errors
             for future in theirs_parts:
                 more_pages, more_errors = future.result()
                 pages.update(more_pages)
@@ -737,10 +766,11 @@ def _take_texts(converted: dict[TextKey, Markup]) -> None:
     _CURRENT_JOB.renderer.markdown.add(converted)
 
 
-def _render_in_worker(part: int, parts: int) -> tuple[dict[str, _RenderedPage], list[ContentError]]:
-    """Part `part` of the worker's share of the routes."""
+def _render_in_worker() -> tuple[dict[str, _RenderedPage], list[ContentError]]:
+    """The next part of the pages nobody has taken yet, if any."""
     assert _CURRENT_JOB is not None
-    return _CURRENT_JOB.run(_CURRENT_JOB.theirs[part::parts])
+    part = _CURRENT_JOB.take()
+    return _CURRENT_JOB.run(_CURRENT_JOB.parts[part]) if part is not None else ({}, [])
 
 
 class PageFinisher:
