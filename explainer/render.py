@@ -683,8 +683,10 @@ class _Job:
         finish: PageFinisher,
     ):
         self.renderer, self.todo, self.site = renderer, todo, site
-        self.parts: list[list[tuple[routes.Route, str]]] = []  # when split between processes
-        self.taken: Any = None  # how many parts either process has taken (shared memory)
+        # when split between processes: the texts and the pages in parts, and how many parts
+        # of each either process has taken so far (in shared memory)
+        self.parts: dict[str, list[list[Any]]] = {}
+        self.taken: dict[str, Any] = {}
         self.base_url, self.shared, self.finish = base_url, shared, finish
 
     def run(
@@ -713,52 +715,65 @@ class _Job:
     def convert(self, keys: list[TextKey]) -> dict[TextKey, Markup]:
         return {key: self.renderer.markdown.render(key) for key in keys}
 
-    def take(self) -> int | None:
-        """The index of the next part no process has taken (None: all are taken)."""
-        with self.taken.get_lock():
-            part = self.taken.value
-            if part >= len(self.parts):
+    def take(self, work: str) -> int | None:
+        """The index of the next part of `work` ("texts" or "pages") that no process has taken
+        (None: all are taken)."""
+        parts, taken = self.parts[work], self.taken[work]
+        with taken.get_lock():
+            part = taken.value
+            if part >= len(parts):
                 return None
-            self.taken.value = part + 1
+            taken.value = part + 1
         return part
 
     def run_parallel(self) -> tuple[dict[str, _RenderedPage], list[ContentError]]:
         global _CURRENT_JOB
         _CURRENT_JOB = self
-        # a renderer that lives on (serve) keeps the open data files itself, so its cache of
-        # serialised items is warm for the next edit; the other pages are taken part by part
-        # by whichever process is free, so neither waits long for the other at the end
+        # Markdown first, then pages, each in parts taken by whichever process is free, so
+        # neither waits long for the other at the end. A renderer that lives on (serve)
+        # keeps the open data files itself, so its cache of serialised items stays warm.
         kept = [pair for pair in self.todo if pair[0].producer] if self.renderer.preview else []
-        shared = [pair for pair in self.todo if not (kept and pair[0].producer)]
-        size = max(1, -(-len(shared) // PARTS))
-        self.parts = [shared[start : start + size] for start in range(0, len(shared), size)]
-        context = multiprocessing.get_context("fork")
-        self.taken = context.Value("i", 0)  # (made before the worker is forked, to be shared)
+        self.parts = {
+            "texts": _in_parts(self.texts()),
+            "pages": _in_parts([pair for pair in self.todo if not (kept and pair[0].producer)]),
+        }
+        context = multiprocessing.get_context("fork")  # (the counters are made before the fork)
+        self.taken = {work: context.Value("i", 0) for work in self.parts}
         with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
-            texts = self.texts()
-            theirs = pool.submit(_convert_in_worker, texts[1::2])
-            self.convert(texts[::2])
-            self.renderer.markdown.add(theirs.result())
-            pool.submit(_take_texts, self.renderer.markdown.snapshot_since(texts[::2])).result()
-            # one task a part (a task finding every part taken returns nothing), so the pages
+            # one task a part (a task finding every part taken returns nothing), so results
             # come back a part at a time, never in one huge message
-            theirs_parts = [pool.submit(_render_in_worker) for _ in self.parts]
+            theirs_texts = [pool.submit(_convert_in_worker) for _ in self.parts["texts"]]
+            mine: list[TextKey] = []
+            while (part := self.take("texts")) is not None:
+                mine += self.parts["texts"][part]
+                self.convert(self.parts["texts"][part])
+            for converted in theirs_texts:
+                self.renderer.markdown.add(converted.result())
+            pool.submit(_take_texts, self.renderer.markdown.snapshot_since(mine)).result()
+            theirs_pages = [pool.submit(_render_in_worker) for _ in self.parts["pages"]]
             pages, errors = self.run(kept)
-            while (part := self.take()) is not None:
-                more_pages, more_errors = self.run(self.parts[part])
+            while (part := self.take("pages")) is not None:
+                more_pages, more_errors = self.run(self.parts["pages"][part])
                 pages.update(more_pages)
                 errors += more_errors
-            for future in theirs_parts:
-                more_pages, more_errors = future.result()
+            for rendered in theirs_pages:
+                more_pages, more_errors = rendered.result()
                 pages.update(more_pages)
                 errors += more_errors
         _CURRENT_JOB = None
         return pages, errors
 
 
-def _convert_in_worker(keys: list[TextKey]) -> dict[TextKey, Markup]:
+def _in_parts(work: list[Any]) -> list[list[Any]]:
+    size = max(1, -(-len(work) // PARTS))
+    return [work[start : start + size] for start in range(0, len(work), size)]
+
+
+def _convert_in_worker() -> dict[TextKey, Markup]:
+    """The next part of the Markdown nobody has taken yet, converted."""
     assert _CURRENT_JOB is not None
-    return _CURRENT_JOB.convert(keys)
+    part = _CURRENT_JOB.take("texts")
+    return _CURRENT_JOB.convert(_CURRENT_JOB.parts["texts"][part]) if part is not None else {}
 
 
 def _take_texts(converted: dict[TextKey, Markup]) -> None:
@@ -767,10 +782,10 @@ def _take_texts(converted: dict[TextKey, Markup]) -> None:
 
 
 def _render_in_worker() -> tuple[dict[str, _RenderedPage], list[ContentError]]:
-    """The next part of the pages nobody has taken yet, if any."""
+    """The next part of the pages nobody has taken yet, rendered."""
     assert _CURRENT_JOB is not None
-    part = _CURRENT_JOB.take()
-    return _CURRENT_JOB.run(_CURRENT_JOB.parts[part]) if part is not None else ({}, [])
+    part = _CURRENT_JOB.take("pages")
+    return _CURRENT_JOB.run(_CURRENT_JOB.parts["pages"][part]) if part is not None else ({}, [])
 
 
 class PageFinisher:
