@@ -377,10 +377,6 @@ class MarkdownRenderer:
         """Texts converted by another process."""
         self._cache.update(converted)
 
-    def snapshot_since(self, keys: list[TextKey]) -> dict[TextKey, Markup]:
-        """The converted forms of `keys`, to hand to another process."""
-        return {key: self._cache[key] for key in keys if key in self._cache}
-
     def __len__(self) -> int:
         """How many converted texts are kept."""
         return len(self._cache)

@@ -712,8 +712,15 @@ class _Job:
                         keys.append((value, item.id, False) if path == () else (value, "", True))
         return [key for key in dict.fromkeys(keys) if not self.renderer.markdown.cached(key)]
 
-    def convert(self, keys: list[TextKey]) -> dict[TextKey, Markup]:
-        return {key: self.renderer.markdown.render(key) for key in keys}
+    def convert(self, part: int) -> list[Markup]:
+        """A part of the texts, converted (in the part's order: the other process knows the
+        keys, so only the HTML travels between them)."""
+        return [self.renderer.markdown.render(key) for key in self.parts["texts"][part]]
+
+    def add_converted(self, converted: dict[int, list[Markup]]) -> None:
+        """Parts the other process converted, by part index."""
+        for part, html in converted.items():
+            self.renderer.markdown.add(dict(zip(self.parts["texts"][part], html, strict=True)))
 
     def take(self, work: str) -> int | None:
         """The index of the next part of `work` ("texts" or "pages") that no process has taken
@@ -743,13 +750,12 @@ class _Job:
             # one task a part (a task finding every part taken returns nothing), so results
             # come back a part at a time, never in one huge message
             theirs_texts = [pool.submit(_convert_in_worker) for _ in self.parts["texts"]]
-            mine: list[TextKey] = []
+            mine: dict[int, list[Markup]] = {}
             while (part := self.take("texts")) is not None:
-                mine += self.parts["texts"][part]
-                self.convert(self.parts["texts"][part])
+                mine[part] = self.convert(part)
             for converted in theirs_texts:
-                self.renderer.markdown.add(converted.result())
-            pool.submit(_take_texts, self.renderer.markdown.snapshot_since(mine)).result()
+                self.add_converted(converted.result())
+            pool.submit(_take_texts, mine).result()
             theirs_pages = [pool.submit(_render_in_worker) for _ in self.parts["pages"]]
             pages, errors = self.run(kept)
             while (part := self.take("pages")) is not None:
@@ -769,16 +775,16 @@ def _in_parts(work: list[Any]) -> list[list[Any]]:
     return [work[start : start + size] for start in range(0, len(work), size)]
 
 
-def _convert_in_worker() -> dict[TextKey, Markup]:
+def _convert_in_worker() -> dict[int, list[Markup]]:
     """The next part of the Markdown nobody has taken yet, converted."""
     assert _CURRENT_JOB is not None
     part = _CURRENT_JOB.take("texts")
-    return _CURRENT_JOB.convert(_CURRENT_JOB.parts["texts"][part]) if part is not None else {}
+    return {part: _CURRENT_JOB.convert(part)} if part is not None else {}
 
 
-def _take_texts(converted: dict[TextKey, Markup]) -> None:
+def _take_texts(converted: dict[int, list[Markup]]) -> None:
     assert _CURRENT_JOB is not None
-    _CURRENT_JOB.renderer.markdown.add(converted)
+    _CURRENT_JOB.add_converted(converted)
 
 
 def _render_in_worker() -> tuple[dict[str, _RenderedPage], list[ContentError]]:
