@@ -241,13 +241,24 @@ def test_a_two_process_build_writes_the_same_files(project: Project, monkeypatch
 def test_a_large_replaced_site_is_deleted_by_a_detached_process(project: Project, monkeypatch) -> None:
     """Beyond DELETE_APART_FROM files the old site is deleted apart, after the swap: the
     build does not wait for it, the new site is complete at once, and nothing is left."""
+    import os
+
     import explainer.write
 
     monkeypatch.setattr(explainer.write, "DELETE_APART_FROM", 0)
+    spawned: list[list[str]] = []  # the real posix_spawn runs; this only notes its arguments
+    real_spawn = os.posix_spawn
+    monkeypatch.setattr(
+        os,
+        "posix_spawn",
+        lambda path, argv, *rest, **options: spawned.append(argv) or real_spawn(path, argv, *rest, **options),
+    )
     assert project.cli("--quiet").code == 0
     first = tree_digest(project.out)
+    assert not spawned  # nothing was replaced yet
     project.write("events/doha-round.md", (project.src / "events/doha-round.md").read_text() + "\nMore.\n")
     assert project.cli("--quiet").code == 0
+    assert len(spawned) == 1 and Path(spawned[0][-1]).name.startswith(".output.tmp-")
     for _ in range(100):  # the detached deletion finishes on its own
         if not list(project.root.glob(".output.*")):
             break
