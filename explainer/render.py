@@ -383,14 +383,20 @@ class PageRenderer:
         self._standalone = functools.partial(finish, root=absolute_url(base_url), standalone=True)
         pages: dict[str, _RenderedPage] = {}
         context_keys = ContextKeys(site)
-        # items changed since the last render: only pages that showed one of them need their
-        # lookups checked again
-        changed = {key for key, value in site.fingerprints.items() if self._fingerprints.get(key) != value}
-        changed |= self._fingerprints.keys() - site.fingerprints.keys()
         settings = (site_key, template_keys)
         prose_only = (
             site.delta is not None and site.delta.since == self._generation and settings == self._settings
         )
+        # items changed since the last render: only pages that showed one of them need their
+        # lookups checked again (after prose edits, resolve has listed them already)
+        if prose_only:
+            assert site.delta is not None
+            changed = set(site.delta.changed)
+        else:
+            changed = {
+                key for key, value in site.fingerprints.items() if self._fingerprints.get(key) != value
+            }
+            changed |= self._fingerprints.keys() - site.fingerprints.keys()
         if prose_only:
             # only prose changed since the last render: rebuild just the routes that hold a
             # changed item; every other route, its key and its items are as they were, and
