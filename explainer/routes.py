@@ -86,8 +86,21 @@ def _describe(text: str, titles: str, title_of: Any) -> str:
     if key not in _DESCRIPTIONS:
         if len(_DESCRIPTIONS) > 65536:
             _DESCRIPTIONS.clear()
-        _DESCRIPTIONS[key] = _sentence(markup.plain_text(text, title_of))
+        _DESCRIPTIONS[key] = _sentence(_plain_start(text, title_of))
     return _DESCRIPTIONS[key]
+
+
+def _plain_start(text: str, title_of: Any) -> str:
+    """The start of markup.plain_text(text), long enough for a description: whole lines from
+    the top until there are enough words. (Citations and links never span lines, so the plain
+    text of the first lines is the start of the plain text of all of them; a long event's
+    text is then not read to the end.)"""
+    end = text.find("\n", 2 * DESCRIPTION_LENGTH)
+    if end != -1:
+        start = markup.plain_text(text[:end], title_of)
+        if len(start) > DESCRIPTION_LENGTH + 1:
+            return start
+    return markup.plain_text(text, title_of)
 
 
 def _sentence(text: str) -> str:
