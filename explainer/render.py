@@ -51,10 +51,12 @@ CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; font-src 'self'; "
     "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'"
 )
+# One group around the whole marker, so split() alternates text and markers. (Markers come only
+# from markup.py: the loader strips these characters from content.)
 _MARKERS = re.compile(
-    f"{TITLE_OPEN}(?P<kind>[a-z_]+):(?P<id>[^{TITLE_CLOSE}]*){TITLE_CLOSE}"
-    f"|{CITE_OPEN}(?P<sources>[^{CITE_CLOSE}]*){CITE_CLOSE}"
-    f"|{TERM_OPEN}(?P<by_hand>!?)(?P<term>[a-z0-9-]+){TERM_MID}(?P<words>[^{TERM_CLOSE}]*){TERM_CLOSE}"
+    f"({TITLE_OPEN}[^{TITLE_CLOSE}]*{TITLE_CLOSE}"
+    f"|{CITE_OPEN}[^{CITE_CLOSE}]*{CITE_CLOSE}"
+    f"|{TERM_OPEN}[^{TERM_CLOSE}]*{TERM_CLOSE})"
 )
 ASSETS_DIR = "assets"
 _TEMPLATE_NAMES = re.compile(r"""\{%-?\s*(?:extends|include|import|from)\s+["']([^"']+)["']""")
@@ -812,13 +814,16 @@ class PageFinisher:
         self.site = site
         self.render_notes = render_notes
         self.definitions = {term.id: plain_text(term.definition, site.title) for term in site.terms.values()}
-        self.titles: dict[tuple[str, str], str] = {}  # escaped, as links show them
+        # title markers as links show them (escaped), with the item each names
+        self.titles: dict[str, tuple[tuple[str, str], str]] = {}
 
-    def title(self, kind: str, item_id: str) -> str:
-        key = (kind, item_id)
-        if key not in self.titles:
-            self.titles[key] = str(escape(self.site.title(kind, item_id)))
-        return self.titles[key]
+    def title(self, marker: str) -> tuple[tuple[str, str], str]:
+        """A title marker's item, and its title, escaped."""
+        known = self.titles.get(marker)
+        if known is None:
+            kind, _, item_id = marker[1:-1].partition(":")
+            known = self.titles[marker] = ((kind, item_id), str(escape(self.site.title(kind, item_id))))
+        return known
 
     def __call__(
         self,
@@ -829,21 +834,34 @@ class PageFinisher:
         standalone: bool = False,
     ) -> str:
         """`standalone`: for HTML read outside a page (feeds, open data): citations link to the
-        sources page and terms stay plain words, since there are no notes or tooltips."""
+        sources page and terms stay plain words, since there are no notes or tooltips.
+
+        A page has some forty markers; this runs on every page, so it goes over the page once
+        with split() and remembers what repeats (a citation's links never change once its
+        sources have their numbers)."""
         numbers: dict[str, int] = {}
         linked: dict[str, int] = {}
+        citations: dict[str, str] = {}
 
-        def replace(match: re.Match[str]) -> str:
-            if match.group("kind"):
-                lookups.add((match.group("kind"), match.group("id")))
-                return self.title(match.group("kind"), match.group("id"))
-            if match.group("term"):
-                return term(
-                    match.group("term"),
-                    bool(match.group("by_hand")),
-                    _MARKERS.sub(replace, match.group("words")),
-                )
-            return cite(match.group("sources").split(","))
+        def fill(parts: list[str]) -> list[str]:
+            for index in range(1, len(parts), 2):
+                marker = parts[index]
+                opening = marker[0]
+                if opening == TITLE_OPEN:
+                    item, parts[index] = self.title(marker)
+                    lookups.add(item)
+                elif opening == CITE_OPEN:
+                    links = citations.get(marker)
+                    if links is None:
+                        links = citations[marker] = cite(marker[1:-1].split(","))
+                    parts[index] = links
+                else:
+                    term_id, _, words = marker[1:-1].partition(TERM_MID)
+                    by_hand = term_id.startswith("!")
+                    if TITLE_OPEN in words or CITE_OPEN in words:  # a linked title, say
+                        words = "".join(fill(_MARKERS.split(words)))
+                    parts[index] = term(term_id.lstrip("!"), by_hand, words)
+            return parts
 
         def cite(source_ids: list[str]) -> str:
             links = []
@@ -869,7 +887,7 @@ class PageFinisher:
                 f'<span class="tip" role="tooltip" id="{tip}">{escape(self.definitions[term_id])}</span></span>'
             )
 
-        body = _MARKERS.sub(replace, html.replace(ROOT, root))
+        body = "".join(fill(_MARKERS.split(html.replace(ROOT, root))))
         if standalone:
             return body
         notes = [(number, self.site.sources[source_id]) for source_id, number in numbers.items()]
