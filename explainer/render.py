@@ -355,16 +355,18 @@ class PageRenderer:
             else:
                 rendered.files[path] = data
         errors: list[ContentError] = []
-        notes = self._template("partials/notes.html", errors)
-        if notes is None:
+        notes, note = (self._template(f"partials/{name}.html", errors) for name in ("notes", "note"))
+        if notes is None or note is None:
             return rendered, errors
         term_names = {name: term.id for term in site.terms.values() for name in (term.term, *term.aliases)}
         self.markdown.set_terms(term_names)
-        finish = PageFinisher(site, notes.render)
+        finish = PageFinisher(site, notes.render, note.render)
         template_keys = self._template_keys()
         site_key = fingerprint(
             repr(
                 (
+                    # any page may have notes at its foot
+                    [template_keys.get(f"partials/{name}.html") for name in ("notes", "note")],
                     base_url,
                     site.config,
                     sorted(term_names.items()),
@@ -810,9 +812,14 @@ class PageFinisher:
     `[[term:...]]` link) becomes a link whose definition shows on hover and keyboard focus.
     """
 
-    def __init__(self, site: Site, render_notes: Callable[..., str]):
+    def __init__(self, site: Site, render_notes: Callable[..., str], render_note: Callable[..., str]):
+        """`render_notes`: partials/notes.html, the list at a page's foot; `render_note`:
+        partials/note.html, one source in it, rendered once per source and depth (a long
+        page cites a hundred sources, and the same entries recur on thousands of pages)."""
         self.site = site
         self.render_notes = render_notes
+        self.render_note = render_note
+        self.entries: dict[tuple[str, str], Markup] = {}  # by source id and root
         self.definitions = {term.id: plain_text(term.definition, site.title) for term in site.terms.values()}
         # title markers as links show them (escaped), with the item each names
         self.titles: dict[str, tuple[tuple[str, str], str]] = {}
@@ -890,5 +897,18 @@ class PageFinisher:
         body = "".join(fill(_MARKERS.split(html.replace(ROOT, root))))
         if standalone:
             return body
-        notes = [(number, self.site.sources[source_id]) for source_id, number in numbers.items()]
+        notes = [
+            (number, self.site.sources[source_id], self.entry(source_id, root))
+            for source_id, number in numbers.items()
+        ]
         return body.replace(NOTES, self.render_notes(notes=notes, root=root) if notes else "")
+
+    def entry(self, source_id: str, root: str) -> Markup:
+        """A source's entry in the notes, from a page `root` away from the site root."""
+        entry = self.entries.get((source_id, root))
+        if entry is None:
+            # (the note template escapes what it shows, so its output is markup; the list
+            # template decides the line breaks)
+            html = self.render_note(source=self.site.sources[source_id], root=root).strip()
+            entry = self.entries[(source_id, root)] = Markup(html)
+        return entry

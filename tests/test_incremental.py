@@ -20,9 +20,9 @@ from explainer.pipeline import Builder, BuildResult
 from explainer.pipeline import Project as Paths
 
 
-def replace(relative: str, old: str, new: str) -> Callable[[Project], None]:
+def replace(relative: str, old: str, new: str, folder: str = "site_src") -> Callable[[Project], None]:
     def edit(project: Project) -> None:
-        path = project.src / relative
+        path = project.root / folder / relative
         text = path.read_text(encoding="utf-8")
         assert old in text, f"{relative} no longer holds {old!r}: update this test"
         path.write_text(text.replace(old, new, 1), encoding="utf-8")
@@ -91,6 +91,16 @@ EDITS: list[tuple[str, Callable[[Project], None], bool]] = [
     ("the new event's text", append("events/a-new-event.md", "\nAnd more.\n"), True),
     ("the new event removed", lambda project: (project.src / "events/a-new-event.md").unlink(), False),
     ("an event's text once more", append("events/doha-round.md", "\nStill talking.\n"), True),
+    (
+        "the notes at the foot of every page",
+        replace("partials/notes.html", "Sources cited on this page", "Sources cited here", "templates"),
+        True,
+    ),
+    (
+        "one entry of the notes",
+        replace("partials/note.html", ">Read it", ">Read the source", "templates"),
+        True,
+    ),
 ]
 
 
