@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
 from bs4 import BeautifulSoup
 from conftest import Project
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from explainer import markup
 from explainer.markup import MarkdownRenderer
 
 md = MarkdownRenderer()
@@ -21,6 +25,30 @@ def test_footnotes_tables_smart_quotes_and_heading_anchors() -> None:
     assert soup.find("li", id="ev-fn:1").find("a", href="#ev-fnref:1")
     assert [cell.get("class") for cell in soup.find_all("th")] == [["align-left"], ["align-right"]]
     assert "style" not in html
+
+
+@pytest.fixture(scope="module")
+def unfiltered() -> MarkdownRenderer:
+    """Python-Markdown trying every pattern everywhere, as it does by itself."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(markup, "_PREFILTERS", ())
+        return MarkdownRenderer()
+
+
+MARKDOWN_BITS = [
+    "word", " ", "\n", "\n\n", "#", "## ", ">", "> ", "-", "---", "***", "___", "*", "_", "`",
+    "``", "\\", "[", "]", "(", ")", "[x]", "[x]: https://example.org", "[^1]", "[^1]: note",
+    "(https://example.org)", "<https://example.org>", "!", "^", "1. ", "- ", "    ", "|", ":",
+]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.lists(st.sampled_from(MARKDOWN_BITS), max_size=40).map("".join))
+def test_skipping_patterns_that_cannot_match_changes_nothing(unfiltered: MarkdownRenderer, text: str) -> None:
+    """The patterns skipped on text without their characters (markup._PREFILTERS) would not
+    have matched there: the HTML is the same as with every pattern tried."""
+    assert MarkdownRenderer().block(text, "t") == unfiltered.block(text, "t")
+    assert MarkdownRenderer().inline(text) == unfiltered.inline(text)
 
 
 def test_a_top_level_heading_becomes_h2() -> None:
