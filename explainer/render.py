@@ -267,6 +267,8 @@ class PageRenderer:
         # open data files a preview produces after the pages (see render_deferred)
         self._deferred: dict[str, tuple[routes.Route, str]] = {}
         self._deferred_with: tuple[Site, str, PageFinisher] | None = None
+        # converted texts finished for open data (absolute links), while a render runs
+        self._standalone_html: dict[str, tuple[str, frozenset[tuple[str, str]]]] = {}
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(self.templates),
             autoescape=jinja2.select_autoescape(("html", "xml"), default_for_string=True, default=False),
@@ -274,7 +276,7 @@ class PageRenderer:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
-            auto_reload=True,
+            auto_reload=not once,  # (a one-off build need not stat every template on every page)
             bytecode_cache=jinja2.FileSystemBytecodeCache(str(compiled)) if compiled else None,
         )
         self.env.filters.update(
@@ -348,6 +350,7 @@ class PageRenderer:
         """
         asset_files, asset_paths = self.assets()
         self._asset_paths, self._site, self._sink = asset_paths, site, sink
+        self._standalone_html = {}
         rendered = Rendered()
         for path, data in asset_files.items():
             if sink:
@@ -457,6 +460,7 @@ class PageRenderer:
         )
         errors += job_errors
         pages.update(fresh)
+        self._standalone_html = {}
         for route in all_routes:
             if route.path in pages:
                 if sink:
@@ -498,7 +502,7 @@ class PageRenderer:
         for path, (route, key) in self._deferred.items():
             self._pages[path] = self._produce(route, key, site, base_url, finish)
             files[path] = self._pages[path].content
-        self._deferred = {}
+        self._deferred, self._standalone_html = {}, {}
         return site.generation, files
 
     def _forget_unused_texts(self, pages: dict[str, _RenderedPage], every_time: bool) -> None:
@@ -588,7 +592,14 @@ class PageRenderer:
 
             def html_of(text: str, prefix: str, inline: bool) -> str:
                 rendered = self.markdown.inline(text) if inline else self.markdown.block(text, prefix)
-                return finish(rendered, root, own, standalone=True)
+                # (an event's text is in two files: finished once, with what it looked up)
+                known = self._standalone_html.get(rendered)
+                if known is None:
+                    lookups: set[tuple[str, str]] = set()
+                    html = finish(rendered, root, lookups, standalone=True)
+                    known = self._standalone_html[rendered] = (html, frozenset(lookups))
+                own.update(known[1])
+                return known[0]
 
             json_text = opendata.fragment(make(item, html_of, absolute))
             return _Fragment(
