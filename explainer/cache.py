@@ -127,6 +127,10 @@ class BuildState:
             return None
         return folder
 
+    def has_markdown(self) -> bool:
+        """Whether an earlier build kept converted texts."""
+        return (self.folder / "markdown.marshal").is_file()
+
     def load_markdown(self, signature: str) -> dict[tuple[str, str, bool], str]:
         """Converted texts by (text digest, id prefix, inline), if made with the same glossary."""
         try:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as etree
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -123,6 +123,11 @@ class _LineCounter:
 def cited_sources(text: str) -> frozenset[str]:
     """Source ids a text already cites inline (so a list of its sources need not repeat them)."""
     return frozenset(ref.id for ref in find_references(text) if ref.kind == "source")
+
+
+def glossary_names(terms: Iterable[Any]) -> dict[str, str]:
+    """Every name (and alias) of the glossary terms -> the term's id: what texts mark."""
+    return {name: term.id for term in terms for name in (term.term, *term.aliases)}
 
 
 def term_marker(term_id: str, words: str, by_hand: bool) -> str:

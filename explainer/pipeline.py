@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .ahead import AheadConversion, pays_off
 from .cache import BuildState
 from .errors import BuildFailed, ContentError
 from .load import FileCache, load
@@ -48,10 +49,17 @@ class Builder:
     """Builds a project again and again, redoing only the work an edit invalidated."""
 
     def __init__(
-        self, project: Project, preview: bool = False, compiled: Path | None = None, once: bool = False
+        self,
+        project: Project,
+        preview: bool = False,
+        compiled: Path | None = None,
+        once: bool = False,
+        convert_ahead: bool = False,
     ):
-        """`once`: this builder builds one time only (see PageRenderer)."""
+        """`once`: this builder builds one time only (see PageRenderer). `convert_ahead`: a
+        helper process converts the Markdown while the first build loads (see ahead.py)."""
         self.project = project
+        self.convert_ahead = convert_ahead
         self.files = FileCache()
         self.validated: ValidationCache = {}
         self.renderer = PageRenderer(project.templates, preview=preview, compiled=compiled, once=once)
@@ -70,6 +78,21 @@ class Builder:
             return self.renderer.render_deferred()
 
     def _assemble(self, sink: Staging | None) -> BuildResult:
+        if (
+            self.convert_ahead
+            and self.site is None
+            and self.renderer.workers > 1
+            and pays_off(self.project.src)
+        ):
+            self.renderer.ahead = AheadConversion(self.project.src)
+        try:
+            return self._stages(sink)
+        finally:
+            if self.renderer.ahead is not None:  # the build stopped before rendering
+                self.renderer.ahead.close()
+                self.renderer.ahead = None
+
+    def _stages(self, sink: Staging | None) -> BuildResult:
         started = time.perf_counter()
         timings: dict[str, float] = {}
 
@@ -130,7 +153,7 @@ def _heap_frozen() -> Iterator[None]:
 
 def assemble(project: Project) -> BuildResult:
     """One build in memory (what `check` runs)."""
-    return Builder(project, once=True).assemble()
+    return Builder(project, once=True, convert_ahead=True).assemble()
 
 
 def build(project: Project, state: BuildState | None = None) -> BuildResult:
@@ -139,7 +162,12 @@ def build(project: Project, state: BuildState | None = None) -> BuildResult:
     cache.py), Markdown converted by earlier builds is reused and unchanged files are linked
     from the previous output, not written again."""
     started = time.perf_counter()
-    builder = Builder(project, compiled=state.compiled_templates() if state else None, once=True)
+    builder = Builder(
+        project,
+        compiled=state.compiled_templates() if state else None,
+        once=True,
+        convert_ahead=state is None or not state.has_markdown(),  # (else most are kept there)
+    )
     builder.renderer.markdown.store = state
     staging = Staging(project.out, [project.src, project.templates], state.outputs() if state else None)
     try:

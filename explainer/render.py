@@ -24,6 +24,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from . import metadata, opendata, routes
+from .ahead import AheadConversion
 from .dates import PartialDate, human_range
 from .errors import ContentError, Location, display_path
 from .load import fingerprint
@@ -40,6 +41,7 @@ from .markup import (
     TextKey,
     citation_marker,
     cited_sources,
+    glossary_names,
     plain_text,
 )
 from .resolve import ItemKey, Site, walk
@@ -297,6 +299,7 @@ class PageRenderer:
             navigation=routes.NAVIGATION,
         )
         self._page: _Page = _Page(routes.Route("index.html", "", ""), "", set())
+        self.ahead: AheadConversion | None = None  # a helper converting texts meanwhile, if any
         self._site: Site | None = None
         self._asset_paths: dict[str, str] = {}
 
@@ -361,7 +364,7 @@ class PageRenderer:
         notes, note = (self._template(f"partials/{name}.html", errors) for name in ("notes", "note"))
         if notes is None or note is None:
             return rendered, errors
-        term_names = {name: term.id for term in site.terms.values() for name in (term.term, *term.aliases)}
+        term_names = glossary_names(site.terms.values())
         self.markdown.set_terms(term_names)
         finish = PageFinisher(site, notes.render, note.render)
         template_keys = self._template_keys()
@@ -454,6 +457,9 @@ class PageRenderer:
             else:
                 todo.append((route, key))
                 pages.pop(route.path, None)
+        if self.ahead is not None:  # texts converted while the site was loaded (see ahead.py)
+            self.markdown.add(self.ahead.take(term_names))
+            self.ahead = None
         job = _Job(self, todo, site, base_url, shared, finish)
         fresh, job_errors = (
             job.run_parallel() if self.workers > 1 and len(todo) >= PARALLEL_FROM else job.run()
@@ -831,7 +837,9 @@ class PageFinisher:
         self.render_notes = render_notes
         self.render_note = render_note
         self.entries: dict[tuple[str, str], Markup] = {}  # by source id and root
-        self.definitions = {term.id: plain_text(term.definition, site.title) for term in site.terms.values()}
+        self.definitions = {  # as tooltips show them: plain words, escaped
+            term.id: str(escape(plain_text(term.definition, site.title))) for term in site.terms.values()
+        }
         # title markers as links show them (escaped), with the item each names
         self.titles: dict[str, tuple[tuple[str, str], str]] = {}
 
@@ -902,7 +910,7 @@ class PageFinisher:
             href = f"{root}{routes.item_path('term', term_id)}"
             return (
                 f'<span class="term"><a href="{href}" aria-describedby="{tip}">{words}</a>'
-                f'<span class="tip" role="tooltip" id="{tip}">{escape(self.definitions[term_id])}</span></span>'
+                f'<span class="tip" role="tooltip" id="{tip}">{self.definitions[term_id]}</span></span>'
             )
 
         body = "".join(fill(_MARKERS.split(html.replace(ROOT, root))))
