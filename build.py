@@ -10,4 +10,4 @@ import sys
 from explainer.cli import main
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(exit_when_done=True))

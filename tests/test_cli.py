@@ -13,6 +13,9 @@ def test_build_prints_one_summary_line(project: Project) -> None:
     assert len(lines) == 1
     assert lines[0].startswith("Built ") and " pages " in lines[0] and lines[0].endswith(" s")
     assert (project.out / "index.html").is_file()
+    # the process ends itself once the site is written (cli._exit_now): the cache is kept
+    again = project.process()
+    assert again.code == 0 and again.out.strip().endswith("nothing had changed"), again.out
 
 
 def test_build_is_the_default_command(project: Project) -> None:
@@ -112,4 +115,4 @@ def test_console_script_entry_point_is_declared() -> None:
     from conftest import REPO
 
     scripts = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["scripts"]
-    assert scripts == {"explainer": "explainer.cli:main"}
+    assert scripts == {"explainer": "explainer.cli:entry"}
