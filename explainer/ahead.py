@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 from multiprocessing.connection import Connection
 from pathlib import Path
 
@@ -74,6 +75,8 @@ class AheadConversion:
 
 def _convert(src: Path, connection: Connection) -> None:
     """In the helper: convert until asked to stop, then send what is done."""
+    # Ctrl-C is the build's to handle: it ends this helper, which must not print a traceback
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     converted: list[tuple[TextKey, str]] = []
     glossary: dict[str, str] | None = None
     try:
