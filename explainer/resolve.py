@@ -18,7 +18,7 @@ from functools import cached_property
 from typing import Any
 
 from .errors import ContentError, Location, did_you_mean
-from .load import COLLECTIONS, KeyPath, Record
+from .load import COLLECTIONS, KeyPath, Record, fingerprint
 from .markup import XREF_KINDS, references
 from .model import (
     Actor,
@@ -92,6 +92,7 @@ class Site:
     drafts: int = 0
     generation: int = field(default_factory=lambda: next(_GENERATIONS))
     delta: Delta | None = None  # set when this site is an earlier one with prose edits
+    titles_key: str = ""  # see titles_fingerprint(); carried over by prose edits
 
     def __post_init__(self) -> None:
         self.by_kind: dict[str, dict[str, Any]] = {
@@ -104,6 +105,13 @@ class Site:
             "term": self.terms,
             "page": self.pages,
         }
+
+    def titles_fingerprint(self) -> str:
+        """A fingerprint of every title (page descriptions show linked titles), worked out
+        once: a prose edit changes no title, so its site keeps the earlier one's."""
+        if not self.titles_key:
+            self.titles_key = fingerprint("\0".join(self.title(kind, i) for kind, i in self.fingerprints))
+        return self.titles_key
 
     def kind_of(self, item: Any) -> str | None:
         """The kind of a published item ('event', ...), or None for anything else."""
@@ -305,6 +313,7 @@ def _with_prose_edits(content: Content, previous: Site) -> Site | None:
         fingerprints=fingerprints,
         drafts=previous.drafts,
         delta=Delta(previous.generation, frozenset(changed)),
+        titles_key=previous.titles_fingerprint(),
     )
 
 

@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any
 
 from . import charts, markup
 from .dates import PartialDate
-from .load import fingerprint
 
 if TYPE_CHECKING:
     from .model import Actor, Event, Phase, Position, StickingPoint
@@ -342,16 +341,11 @@ class _Pages:
         return self.site.referring(kind, item_id, "event", field_name)
 
     @cached_property
-    def titles(self) -> str:
-        """A fingerprint of every title, which a description's links may show."""
-        return fingerprint("\0".join(self.site.title(kind, i) for kind, i in self.site.fingerprints))
-
-    @cached_property
     def phases_with_points(self) -> list[tuple[Phase, list[StickingPoint]]]:
         return [(p, self.site.referring("phase", p.id, "sticking_point")) for p in self.site.phases.values()]
 
     def describe(self, text: str | None) -> str | None:
-        return _describe(text, self.titles, self.site.title) if text else None
+        return _describe(text, self.site.titles_fingerprint(), self.site.title) if text else None
 
     def _timeline(self, path: str, title: str, description: str, lastmod: Any, **context: Any) -> Route:
         """A page of the timeline: the whole of it, one month, or one actor's or point's events."""
