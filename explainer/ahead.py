@@ -22,7 +22,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from .load import BY_FOLDER, BY_LIST_FILE, content_files, decode, load_file, split_front_matter
+from .load import BY_FOLDER, COLLECTIONS, content_files, decode, load_file, split_front_matter
 from .markup import MarkdownRenderer, TextKey, glossary_names
 from .validate import validate
 
@@ -106,8 +106,9 @@ def _convert(src: Path, connection: Connection) -> None:
 
 def _glossary(src: Path) -> dict[str, str]:
     """The glossary as the renderer will have it: read and validated the same way."""
-    glossary_file = next(name for name, c in BY_LIST_FILE.items() if c.kind == "term")
-    records, _ = load_file(src / glossary_file, BY_LIST_FILE[glossary_file])
+    glossary = next(collection for collection in COLLECTIONS if collection.kind == "term")
+    assert glossary.list_file is not None
+    records, _ = load_file(src / glossary.list_file, glossary)
     content, _ = validate(records)
     return glossary_names(content.items["term"].values())
 

@@ -24,6 +24,7 @@ from typing import Any
 
 CACHE_DIR = Path(".cache") / "explainer"
 FORMAT = 1
+MARKDOWN_FILE = "markdown.marshal"  # converted texts (see the module docstring)
 _CODE = Path(__file__).resolve().parent
 
 
@@ -129,12 +130,12 @@ class BuildState:
 
     def has_markdown(self) -> bool:
         """Whether an earlier build kept converted texts."""
-        return (self.folder / "markdown.marshal").is_file()
+        return (self.folder / MARKDOWN_FILE).is_file()
 
     def load_markdown(self, signature: str) -> dict[tuple[str, str, bool], str]:
         """Converted texts by (text digest, id prefix, inline), if made with the same glossary."""
         try:
-            stored = marshal.loads((self.folder / "markdown.marshal").read_bytes())
+            stored = marshal.loads((self.folder / MARKDOWN_FILE).read_bytes())
             if (
                 isinstance(stored, dict)
                 and stored.get("format") == FORMAT
@@ -146,9 +147,7 @@ class BuildState:
         return {}
 
     def save_markdown(self, signature: str, texts: dict[tuple[str, str, bool], str]) -> None:
-        self._write(
-            "markdown.marshal", marshal.dumps({"format": FORMAT, "signature": signature, "texts": texts})
-        )
+        self._write(MARKDOWN_FILE, marshal.dumps({"format": FORMAT, "signature": signature, "texts": texts}))
 
     def _write(self, name: str, data: bytes) -> None:
         """Atomically, and never fatally: a cache that cannot be written is only a slower build."""

@@ -391,39 +391,36 @@ class PageRenderer:
             "base_path": site_root_path(base_url),
         }
         self._standalone = functools.partial(finish, root=absolute_url(base_url), standalone=True)
-        pages: dict[str, _RenderedPage] = {}
         context_keys = ContextKeys(site)
         settings = (site_key, template_keys)
         prose_only = (
             site.delta is not None and site.delta.since == self._generation and settings == self._settings
         )
-        # items changed since the last render: only pages that showed one of them need their
-        # lookups checked again (after prose edits, resolve has listed them already)
+        pages: dict[str, _RenderedPage]
+        # `changed`: items changed since the last render; only pages that showed one of them
+        # need their lookups checked again
         if prose_only:
+            # only prose changed since the last render (resolve lists the edited items):
+            # rebuild just the routes that hold an edited item; every other route, its key
+            # and its items are as they were, and so are all titles (they are not prose), so
+            # of those only pages that show a source's or a term's details need checking
             assert site.delta is not None
-            changed = set(site.delta.changed)
+            edited, held = site.delta.changed, self._route_items
+            stale = [
+                route
+                for route in self._routes
+                if route.path in self._deferred or not held[route.path].isdisjoint(edited)
+            ]
+            fresh_routes = {route.path: route for route in routes.rebuild(site, [r.origin for r in stale])}
+            all_routes = [fresh_routes.get(route.path, route) for route in self._routes]
+            changed = {key for key in edited if key[0] in _DETAIL_KINDS}
+            checked = all_routes if changed else list(fresh_routes.values())
+            pages, route_items = dict(self._pages), dict(held)
         else:
             changed = {
                 key for key, value in site.fingerprints.items() if self._fingerprints.get(key) != value
             }
             changed |= self._fingerprints.keys() - site.fingerprints.keys()
-        if prose_only:
-            # only prose changed since the last render: rebuild just the routes that hold a
-            # changed item; every other route, its key and its items are as they were, and
-            # so are all titles (they are not prose), so of those only pages that show a
-            # source's or a term's details need checking
-            held = self._route_items
-            stale = [
-                route
-                for route in self._routes
-                if route.path in self._deferred or not held[route.path].isdisjoint(changed)
-            ]
-            fresh_routes = {route.path: route for route in routes.rebuild(site, [r.origin for r in stale])}
-            all_routes = [fresh_routes.get(route.path, route) for route in self._routes]
-            changed = {key for key in changed if key[0] in _DETAIL_KINDS}
-            checked = all_routes if changed else list(fresh_routes.values())
-            pages, route_items = dict(self._pages), dict(held)
-        else:
             all_routes = checked = routes.routes(site)
             fresh_routes = {route.path: route for route in all_routes}
             pages, route_items = {}, {}
@@ -487,8 +484,9 @@ class PageRenderer:
             self._forget_unused_texts(pages, every_time=not prose_only)
         return rendered, errors
 
-    def _lookups_key(self, lookups: set[tuple[str, str]], site: Site) -> str:
-        """_lookups_key, unless no render comes after this one."""
+    def _stored_lookups_key(self, lookups: set[tuple[str, str]], site: Site) -> str:
+        """The lookups key a page or fragment keeps for the next render: _lookups_key, or
+        nothing when no render comes after this one."""
         return "" if self.once else _lookups_key(lookups, site)
 
     def render_deferred(self) -> tuple[int, dict[str, bytes]]:
@@ -571,11 +569,16 @@ class PageRenderer:
         kept), or kept in memory for `check` and `serve`."""
         if self._sink is None:
             return _RenderedPage(
-                key, frozenset(lookups), self._lookups_key(lookups, site), content, frozenset(texts)
+                key, frozenset(lookups), self._stored_lookups_key(lookups, site), content, frozenset(texts)
             )
         file_digest = self._sink.put(route.path, content)
         return _RenderedPage(
-            key, frozenset(lookups), self._lookups_key(lookups, site), b"", frozenset(texts), file_digest
+            key,
+            frozenset(lookups),
+            self._stored_lookups_key(lookups, site),
+            b"",
+            frozenset(texts),
+            file_digest,
         )
 
     def _produce(
@@ -609,7 +612,11 @@ class PageRenderer:
 
             json_text = opendata.fragment(make(item, html_of, absolute))
             return _Fragment(
-                valid, frozenset(own), self._lookups_key(own, site), json_text, frozenset(self.markdown.used)
+                valid,
+                frozenset(own),
+                self._stored_lookups_key(own, site),
+                json_text,
+                frozenset(self.markdown.used),
             )
 
         def fragments(kind: str, make: Callable[..., dict[str, Any]]) -> list[bytes]:

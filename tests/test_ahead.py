@@ -14,6 +14,7 @@ from conftest import Project
 from explainer import ahead, pipeline
 from explainer.ahead import AheadConversion
 from explainer.errors import BuildFailed
+from explainer.load import BY_FOLDER
 from explainer.markup import MarkdownRenderer, glossary_names
 from explainer.pipeline import Builder
 from explainer.pipeline import Project as Paths
@@ -27,7 +28,7 @@ def test_the_helper_converts_every_text_of_a_file_as_the_renderer_would(project:
     taken = helper.take(glossary)
     bodies = {
         (value, item.id, False)
-        for kind in ("event", "actor", "phase", "sticking_point", "page")
+        for kind in (collection.kind for collection in BY_FOLDER.values())  # one file an item
         for item in site.by_kind[kind].values()
         for what, path, value in walk(item)
         if what == "text" and path == ()
@@ -40,8 +41,12 @@ def test_the_helper_converts_every_text_of_a_file_as_the_renderer_would(project:
 
 
 def test_nothing_is_taken_when_the_glossary_differs(project: Project) -> None:
-    helper = AheadConversion(project.src)
-    assert helper.take({"a made-up term": "made-up"}) == {}
+    same, other = AheadConversion(project.src), AheadConversion(project.src)
+    # (take() stops a helper at once: they convert while the site is built)
+    site = Builder(Paths(project.src, project.root / "templates", project.out), once=True).assemble().site
+    glossary = glossary_names(site.terms.values())
+    assert same.take(glossary), "with the same glossary, texts come back"
+    assert other.take({**glossary, "a made-up term": "made-up"}) == {}
 
 
 def test_a_build_that_fails_before_rendering_ends_the_helper(
