@@ -14,17 +14,19 @@ is dropped unless the glossary the helper used is the one the renderer uses.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import signal
-from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
 from .load import BY_FOLDER, COLLECTIONS, content_files, decode, load_file, split_front_matter
 from .markup import MarkdownRenderer, TextKey, glossary_names
 from .validate import validate
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
 
 _STOP = "stop"
 AHEAD_FROM = 300  # Markdown files below which a helper costs more than it saves
@@ -46,6 +48,8 @@ class AheadConversion:
     """A forked helper converting the Markdown files of `src`; take() ends it."""
 
     def __init__(self, src: Path):
+        import multiprocessing  # (only here: most builds start no helper, and it takes 20 ms to import)
+
         context = multiprocessing.get_context("fork")
         self._connection, theirs = context.Pipe()
         self._process = context.Process(target=_convert, args=(src, theirs), daemon=True)

@@ -121,8 +121,9 @@ class _LineCounter:
 
 @lru_cache(maxsize=16384)
 def cited_sources(text: str) -> frozenset[str]:
-    """Source ids a text already cites inline (so a list of its sources need not repeat them)."""
-    return frozenset(ref.id for ref in find_references(text) if ref.kind == "source")
+    """Source ids a text already cites inline (so a list of its sources need not repeat them).
+    From `references`, which resolve has already filled for every text."""
+    return frozenset(ref.id for ref in references(text) if ref.kind == "source")
 
 
 def glossary_names(terms: Iterable[Any]) -> dict[str, str]:

@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import multiprocessing
 import os
 import re
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -778,6 +776,10 @@ class _Job:
             "texts": _in_parts(self.texts()),
             "pages": _in_parts([pair for pair in self.todo if not (kept and pair[0].producer)]),
         }
+        # (imported here: a site of fewer than PARALLEL_FROM pages never needs them)
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
         context = multiprocessing.get_context("fork")  # (the counters are made before the fork)
         self.taken = {work: context.Value("i", 0) for work in self.parts}
         with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
