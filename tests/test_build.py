@@ -215,6 +215,27 @@ def test_drafts_are_validated_but_not_published(project: Project) -> None:
     assert project.cli().code == 1
 
 
+def test_templates_call_functions_macros_and_methods_as_jinja2_does() -> None:
+    """The renderer's shorter call path (render._Context) must not change what a call does:
+    functions asking for the context still get it, in loops too; the rest get their arguments."""
+    import jinja2
+
+    from explainer.render import PageRenderer
+
+    env = PageRenderer(REPO / "templates", once=True).env
+    env.globals.update(
+        where=jinja2.pass_context(lambda context, suffix: context["name"] + suffix),
+        twice=lambda text, times=2: text * times,
+        stop=lambda: next(iter(())),
+    )
+    template = env.from_string(
+        "{% macro shout(text) %}{{ text.upper() }}!{% endmacro %}"
+        "{{ where('?') }} {{ twice('a', times=3) }} {{ shout(name) }} {{ stop() is undefined }}"
+        "{% for n in [1, 2] %} {{ where(n | string) }}{{ twice(n | string) }}{% endfor %}"
+    )
+    assert template.render(name="x") == "x? aaa X! True x111 x222"
+
+
 def test_two_processes_render_the_same_bytes_as_one(monkeypatch) -> None:
     import explainer.render
     from explainer.pipeline import Builder, Project
