@@ -163,10 +163,19 @@ def _build(args: argparse.Namespace, exit_when_done: bool = False) -> int:
             f"{time.perf_counter() - started:.2f} s: nothing had changed",
         )
         return EXIT_OK
-    from .pipeline import Project, build
+    compiled = state.compiled_templates()
+    # before the rest of the build loads: templates compile meanwhile (see templating.py)
+    from .templating import Precompiling
 
-    project = Project(src=args.src, templates=args.templates, out=args.out, base_url=args.base_url)
-    result = build(project, state)
+    precompiling = Precompiling(args.templates, compiled) if compiled else None
+    try:
+        from .pipeline import Project, build
+
+        project = Project(src=args.src, templates=args.templates, out=args.out, base_url=args.base_url)
+        result = build(project, state, precompiling)
+    finally:
+        if precompiling:
+            precompiling.wait()
     summary = {"pages": result.rendered.pages, "files": result.rendered.count}
     state.save(options, inputs, out, result.rendered.digests, summary)
     drafts = f", {result.site.drafts} draft(s) skipped" if result.site.drafts else ""

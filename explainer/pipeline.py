@@ -22,6 +22,7 @@ from .errors import BuildFailed, ContentError
 from .load import FileCache, load
 from .render import PageRenderer, Rendered
 from .resolve import Site, resolve
+from .templating import Precompiling
 from .validate import ValidationCache, validate
 from .write import Staging
 
@@ -156,11 +157,14 @@ def assemble(project: Project) -> BuildResult:
     return Builder(project, once=True, convert_ahead=True).assemble()
 
 
-def build(project: Project, state: BuildState | None = None) -> BuildResult:
+def build(
+    project: Project, state: BuildState | None = None, precompiling: Precompiling | None = None
+) -> BuildResult:
     """Build the site into a staging folder, page by page, then swap it into the output
     folder; the digest of every file is in result.rendered.digests. With a state (see
     cache.py), Markdown converted by earlier builds is reused and unchanged files are linked
-    from the previous output, not written again."""
+    from the previous output, not written again. `precompiling`: a helper compiling the
+    templates meanwhile (see templating.py), started by the caller before this module loaded."""
     started = time.perf_counter()
     builder = Builder(
         project,
@@ -169,6 +173,7 @@ def build(project: Project, state: BuildState | None = None) -> BuildResult:
         convert_ahead=state is None or not state.has_markdown(),  # (else most are kept there)
     )
     builder.renderer.markdown.store = state
+    builder.renderer.precompiling = precompiling
     staging = Staging(project.out, [project.src, project.templates], state.outputs() if state else None)
     try:
         result = builder.assemble(staging)

@@ -15,12 +15,10 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import FunctionType, MethodType
-from typing import Any, ClassVar
+from typing import Any
 from urllib.parse import urlsplit
 
 import jinja2
-import jinja2.runtime
 from markupsafe import Markup, escape
 
 from . import metadata, opendata, routes
@@ -45,6 +43,7 @@ from .markup import (
     plain_text,
 )
 from .resolve import ItemKey, Site, walk
+from .templating import ASSETS_DIR, Precompiling, environment
 from .write import Staging
 
 NOTES = "\ue005"
@@ -60,7 +59,6 @@ _MARKERS = re.compile(
     f"|{CITE_OPEN}[^{CITE_CLOSE}]*{CITE_CLOSE}"
     f"|{TERM_OPEN}[^{TERM_CLOSE}]*{TERM_CLOSE})"
 )
-ASSETS_DIR = "assets"
 _TEMPLATE_NAMES = re.compile(r"""\{%-?\s*(?:extends|include|import|from)\s+["']([^"']+)["']""")
 
 
@@ -230,38 +228,6 @@ def _template_location(error: BaseException, templates: Path) -> Location:
     return where
 
 
-class _Context(jinja2.runtime.Context):
-    """jinja2's context with a shorter way to call a plain function, method or macro.
-
-    Every call in a template (`href(...)`, a macro, `date.iso()`) goes through `call`, which
-    looks on each callee for jinja2's pass-context marker: a page makes a hundred such calls,
-    and the checks were a tenth of the time pages took. Whether a function carries the
-    marker is asked once per function here; anything else goes the usual way."""
-
-    _plain: ClassVar[dict[Any, bool]] = {}  # function -> it takes no context (as jinja2 finds)
-
-    def call(__self, __obj: Any, *args: Any, **kwargs: Any) -> Any:
-        kind = type(__obj)
-        function = __obj.__func__ if kind is MethodType else __obj if kind is FunctionType else None
-        if kind is jinja2.runtime.Macro or (function is not None and _Context._takes_no_context(function)):
-            kwargs.pop("_block_vars", None)
-            kwargs.pop("_loop_vars", None)
-            try:
-                return __obj(*args, **kwargs)
-            except StopIteration:
-                return __self.environment.undefined(
-                    "value was undefined because a callable raised a StopIteration exception"
-                )
-        return super().call(__obj, *args, **kwargs)
-
-    @staticmethod
-    def _takes_no_context(function: Any) -> bool:
-        plain = _Context._plain.get(function)
-        if plain is None:
-            plain = _Context._plain[function] = not hasattr(function, "jinja_pass_arg")
-        return plain
-
-
 def _cite(source_ids: list[str], text: str = "") -> Markup:
     """A citation of `source_ids`, leaving out those `text` already cites inline."""
     already = cited_sources(text) if text else set()
@@ -310,17 +276,8 @@ class PageRenderer:
         self._deferred_with: tuple[Site, str, PageFinisher] | None = None
         # converted texts finished for open data (absolute links), while a render runs
         self._standalone_html: dict[str, tuple[str, frozenset[tuple[str, str]]]] = {}
-        self.env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(self.templates),
-            autoescape=jinja2.select_autoescape(("html", "xml"), default_for_string=True, default=False),
-            undefined=jinja2.StrictUndefined,
-            trim_blocks=True,
-            lstrip_blocks=True,
-            keep_trailing_newline=True,
-            auto_reload=not once,  # (a one-off build need not stat every template on every page)
-            bytecode_cache=jinja2.FileSystemBytecodeCache(str(compiled)) if compiled else None,
-        )
-        self.env.context_class = _Context
+        self.precompiling: Precompiling | None = None  # a helper compiling templates, if any
+        self.env = environment(self.templates, compiled, once)
         self.env.filters.update(
             md=self.markdown.block,
             md_inline=self.markdown.inline,
@@ -405,6 +362,9 @@ class PageRenderer:
             else:
                 rendered.files[path] = data
         errors: list[ContentError] = []
+        if self.precompiling is not None:  # what it compiled is in the cache once it is done
+            self.precompiling.wait()
+            self.precompiling = None
         notes, note = (self._template(f"partials/{name}.html", errors) for name in ("notes", "note"))
         if notes is None or note is None:
             return rendered, errors

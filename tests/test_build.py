@@ -236,6 +236,34 @@ def test_templates_call_functions_macros_and_methods_as_jinja2_does() -> None:
     assert template.render(name="x") == "x? aaa X! True x111 x222"
 
 
+def test_templates_compiled_ahead_are_the_ones_the_renderer_uses(project: Project, monkeypatch) -> None:
+    """A cold build has a helper compile the templates while it loads (templating.Precompiling).
+    The renderer must then find every one in the cache and compile none itself, and the site
+    must be what a build in memory, with no helper and no cache, renders."""
+    import jinja2
+
+    from explainer.pipeline import Project as Paths
+    from explainer.pipeline import assemble
+
+    compiled_here: list[str] = []
+    compile_template = jinja2.Environment.compile
+
+    def counting(self: jinja2.Environment, *args: object, **kwargs: object) -> object:
+        compiled_here.append(str(args[1] if len(args) > 1 else kwargs.get("name")))
+        return compile_template(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counting)
+    assert project.cli("--quiet").code == 0
+    assert compiled_here == []
+    assert (project.root / ".cache/explainer/templates").is_dir()
+
+    files = assemble(Paths(project.src, project.root / "templates", project.root / "unused")).rendered.files
+    assert len(compiled_here) > 20  # (that build had no helper and no cache)
+    assert tree_digest(project.out) == {
+        path: hashlib.sha256(data).hexdigest() for path, data in files.items()
+    }
+
+
 def test_two_processes_render_the_same_bytes_as_one(monkeypatch) -> None:
     import explainer.render
     from explainer.pipeline import Builder, Project
