@@ -119,7 +119,7 @@ class _LineCounter:
         return self.line
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=65536)
 def cited_sources(text: str) -> frozenset[str]:
     """Source ids a text already cites inline (so a list of its sources need not repeat them).
     From `references`, which resolve has already filled for every text."""
