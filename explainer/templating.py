@@ -82,16 +82,23 @@ def template_names(env: jinja2.Environment) -> list[str]:
 
 
 def _stale(env: jinja2.Environment) -> list[str]:
-    """Templates whose compiled form in the cache is missing or older than their source."""
-    assert env.loader is not None and env.bytecode_cache is not None
+    """Templates with no compiled form in the cache, or one older than their source. (A guess
+    that only decides whether to start the helper: jinja2 checks each compiled template
+    against its source when it loads it. Reading the compiled code here would cost more.)"""
+    loader, cache = env.loader, env.bytecode_cache
+    assert isinstance(loader, jinja2.FileSystemLoader)
+    assert isinstance(cache, jinja2.FileSystemBytecodeCache)
     stale = []
     for name in template_names(env):
         try:
-            source, filename, _ = env.loader.get_source(env, name)
+            _, filename, _ = loader.get_source(env, name)
+            source_changed = os.stat(filename).st_mtime_ns
+            compiled = os.path.join(cache.directory, cache.pattern % cache.get_cache_key(name, filename))
+            if os.stat(compiled).st_mtime_ns >= source_changed:
+                continue
         except (jinja2.TemplateNotFound, OSError, UnicodeDecodeError):
-            continue  # the renderer reports what it cannot read
-        if env.bytecode_cache.get_bucket(env, name, filename, source).code is None:
-            stale.append(name)
+            pass  # (the renderer reports a template it cannot read)
+        stale.append(name)
     return stale
 
 

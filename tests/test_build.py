@@ -237,9 +237,10 @@ def test_templates_call_functions_macros_and_methods_as_jinja2_does() -> None:
 
 
 def test_templates_compiled_ahead_are_the_ones_the_renderer_uses(project: Project, monkeypatch) -> None:
-    """A cold build has a helper compile the templates while it loads (templating.Precompiling).
-    The renderer must then find every one in the cache and compile none itself, and the site
-    must be what a build in memory, with no helper and no cache, renders."""
+    """A cold build has a helper compile the templates while it loads (templating.Precompiling),
+    and so does the next build after a template edit. The renderer must then find every one
+    in the cache and compile none itself, and the site must be what a build in memory, with
+    no helper and no cache, renders."""
     import jinja2
 
     from explainer.pipeline import Project as Paths
@@ -256,6 +257,11 @@ def test_templates_compiled_ahead_are_the_ones_the_renderer_uses(project: Projec
     assert project.cli("--quiet").code == 0
     assert compiled_here == []
     assert (project.root / ".cache/explainer/templates").is_dir()
+    # after a template edit, the helper compiles it again
+    event_template = project.root / "templates/event.html"
+    event_template.write_text(event_template.read_text() + "{# edited #}\n")
+    assert project.cli("--quiet").code == 0
+    assert compiled_here == []
 
     files = assemble(Paths(project.src, project.root / "templates", project.root / "unused")).rendered.files
     assert len(compiled_here) > 20  # (that build had no helper and no cache)
