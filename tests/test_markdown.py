@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from bs4 import BeautifulSoup
 from conftest import Project
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from explainer import markup
@@ -29,9 +29,11 @@ def test_footnotes_tables_smart_quotes_and_heading_anchors() -> None:
 
 @pytest.fixture(scope="module")
 def unfiltered() -> MarkdownRenderer:
-    """Python-Markdown trying every pattern everywhere, as it does by itself."""
+    """Python-Markdown trying every pattern everywhere, and the table-of-contents pass on every
+    text, as it does by itself."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(markup, "_PREFILTERS", ())
+        patch.setattr(markup, "_may_have_headings", lambda text: True)
         return MarkdownRenderer()
 
 
@@ -39,14 +41,20 @@ MARKDOWN_BITS = [
     "word", " ", "\n", "\n\n", "#", "## ", ">", "> ", "-", "---", "***", "___", "*", "_", "`",
     "``", "\\", "[", "]", "(", ")", "[x]", "[x]: https://example.org", "[^1]", "[^1]: note",
     "(https://example.org)", "<https://example.org>", "!", "^", "1. ", "- ", "    ", "|", ":",
+    "=", "===", "[TOC]", "#x",
 ]  # fmt: skip
 
 
 @settings(max_examples=300, deadline=None, derandomize=True)
 @given(st.lists(st.sampled_from(MARKDOWN_BITS), max_size=40).map("".join))
+@example("Title\n=====\n\nText.")
+@example("Title\n---\nText.")
+@example("[TOC]\n\n# One\n\n## Two")
 def test_skipping_patterns_that_cannot_match_changes_nothing(unfiltered: MarkdownRenderer, text: str) -> None:
     """The patterns skipped on text without their characters (markup._PREFILTERS) would not
-    have matched there: the HTML is the same as with every pattern tried."""
+    have matched there, and the heading-id pass skipped on text without headings
+    (markup._may_have_headings) would have changed nothing: the HTML is the same as with
+    every pattern tried and the pass run on every text."""
     assert MarkdownRenderer().block(text, "t") == unfiltered.block(text, "t")
     assert MarkdownRenderer().inline(text) == unfiltered.inline(text)
 
