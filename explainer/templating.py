@@ -12,6 +12,7 @@ This module imports only jinja2 and the standard library, so it can run before t
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 from pathlib import Path
@@ -122,7 +123,9 @@ class Precompiling:
         """Until the helper is done (a fraction of a second; a build that failed early waits
         too, so the cache is left complete for the next one)."""
         if self._pid:
-            os.waitpid(self._pid, 0)
+            # (already reaped where a host program ignores SIGCHLD)
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(self._pid, 0)
             self._pid = 0
 
 
