@@ -418,6 +418,7 @@ class MarkdownRenderer:
         )
         self._heading_ids = self._md.treeprocessors["toc"]
         assert isinstance(self._heading_ids, _HeadingIds)
+        # (kept per renderer, like the patterns: a renderer made to compare with runs it always)
         self._may_have_headings = _may_have_headings
         self._cache: dict[TextKey, Markup] = {}
         self.used: set[TextKey] = set()  # keys asked for since the caller last reset it

@@ -777,15 +777,15 @@ class _Job:
         # Markdown first, then pages, each in parts taken by whichever process is free, so
         # neither waits long for the other at the end. A renderer that lives on (serve)
         # keeps the open data files itself, so its cache of serialised items stays warm.
-        kept = [pair for pair in self.todo if pair[0].producer] if self.renderer.preview else []
-        # The open data files hold every item: by far the longest routes (seconds each at
-        # 10,000 events). They come first, as one part (they share finished texts), so that
+        producers = [pair for pair in self.todo if pair[0].producer]
+        kept = producers if self.renderer.preview else []
+        # Otherwise the open data files are shared too: by far the longest routes (seconds each
+        # at 10,000 events), they come first, as one part (they share finished texts), so that
         # whichever process takes them is not the one the other waits for at the end.
-        producers = [pair for pair in self.todo if pair[0].producer and not kept]
-        templated = [pair for pair in self.todo if not pair[0].producer]
+        first = [producers] if producers and not kept else []
         self.parts = {
             "texts": _in_parts(self.texts()),
-            "pages": ([producers] if producers else []) + _in_parts(templated),
+            "pages": first + _in_parts([pair for pair in self.todo if not pair[0].producer]),
         }
         # (imported here: a site of fewer than PARALLEL_FROM pages never needs them)
         import multiprocessing

@@ -216,7 +216,7 @@ def test_drafts_are_validated_but_not_published(project: Project) -> None:
 
 
 def test_templates_call_functions_macros_and_methods_as_jinja2_does() -> None:
-    """The renderer's shorter call path (render._Context) must not change what a call does:
+    """The renderer's shorter call path (templating._Context) must not change what a call does:
     functions asking for the context still get it, in loops too; the rest get their arguments."""
     import jinja2
 
