@@ -215,22 +215,14 @@ class _TextPass(Treeprocessor):
                 if child.tail:
                     child.tail = text(child.tail, plain, spot)
 
-        visit(root, False, self.glossary.pattern is not None)
+        visit(root, False, bool(self.glossary.ids))
 
     def mark(self, text: str, seen: set[str], spot: bool) -> str:
         """Mark first mentions of terms in plain stretches of `text` (not in markers or links)."""
-        pattern = self.glossary.pattern
-        if pattern is None or not (spot or XREF_OPEN in text or XREF_CLOSE in text):
+        glossary = self.glossary
+        if not glossary.ids or not (spot or XREF_OPEN in text or XREF_CLOSE in text):
             return text
         parts = _MARKED_SPANS.split(text)
-
-        def wrap(match: re.Match[str]) -> str:
-            term_id = self.glossary.ids[match.group(0).casefold()]
-            if term_id in seen:
-                return match.group(0)
-            seen.add(term_id)
-            return term_marker(term_id, match.group(0), by_hand=False)
-
         for index, part in enumerate(parts):
             if index % 2:  # a marker: note what it opens or closes, change nothing
                 if part.startswith(TERM_OPEN):
@@ -240,9 +232,9 @@ class _TextPass(Treeprocessor):
             if self.in_link and XREF_CLOSE in part:
                 inside, _, after = part.partition(XREF_CLOSE)
                 self.in_link = False
-                parts[index] = inside + XREF_CLOSE + (pattern.sub(wrap, after) if spot else after)
+                parts[index] = inside + XREF_CLOSE + (glossary.mark(after, seen) if spot else after)
             elif spot and not self.in_link:
-                parts[index] = pattern.sub(wrap, part)
+                parts[index] = glossary.mark(part, seen)
         return "".join(parts)
 
 
@@ -267,27 +259,122 @@ def _smarten(text: str) -> str:
 
 
 class _Glossary:
-    """The terms to spot in texts: a name -> id map and one regex, longest names first."""
+    """The terms to spot in texts: each name (and alias), case-folded, with its term's id."""
 
     def __init__(self) -> None:
         self.ids: dict[str, str] = {}
-        self.pattern: re.Pattern[str] | None = None
+        self.names: tuple[str, ...] = ()  # longest first: where two names start, the longer wins
+        self.overlaps: dict[str, frozenset[str]] = {}  # the names a mention of each may overlap
 
     def update(self, names: dict[str, str]) -> bool:
         """Replace the terms; True when they changed (cached HTML is then stale)."""
-        folded = {name.casefold(): term_id for name, term_id in names.items()}
+        folded = {name.casefold(): term_id for name, term_id in names.items() if name}
         if folded == self.ids:
             return False
         self.ids = folded
-        alternatives = sorted(folded, key=len, reverse=True)
-        self.pattern = (
-            re.compile(
-                r"(?<![\w-])(?:" + "|".join(map(re.escape, alternatives)) + r")(?![\w-])", re.IGNORECASE
-            )
-            if alternatives
-            else None
-        )
+        self.names = tuple(sorted(folded, key=len, reverse=True))
+        self.overlaps = _may_overlap(self.names)
         return True
+
+    def mark(self, text: str, seen: set[str]) -> str:
+        """The first mention of each term not in `seen` marked (and added to `seen`).
+
+        A mention is a name, ignoring case, between characters that are not letters, digits,
+        `_` or `-`; from the start of the text on, the longest name at each place is taken, and
+        the search goes on after it. That is what the regex `(?<![\\w-])(?:longest|...)(?![\\w-])`
+        finds, but tried at every position that regex was a third of converting a text: here
+        `str.find` looks for each name in the case-folded text instead. Where no two names in
+        the text can overlap, only the first mention of each term not yet seen is looked for.
+        """
+        folded, origin = _case_folded(text)
+        present = [name for name in self.names if name in folded]
+        if all(self.ids[name] in seen for name in present):
+            return text
+        overlapping = origin is not None or any(
+            not self.overlaps[name].isdisjoint(present) for name in present
+        )
+        # (start, -length) in the folded text, where the mention is in `text`, and the name
+        found: list[tuple[int, int, int, int, str]] = []
+        for name in present:
+            if not overlapping and self.ids[name] in seen:
+                continue  # (a seen term's mention matters only when it may hide another name)
+            start = folded.find(name)
+            while start != -1:
+                span = _span_in(origin, start, start + len(name))
+                if span and _whole_words(text, *span):
+                    found.append((start, -len(name), *span, name))
+                    if not overlapping:
+                        break
+                start = folded.find(name, start + 1)
+        found.sort()
+        pieces: list[str] = []
+        copied = taken = 0
+        for start, minus_length, first, last, name in found:
+            if start < taken:
+                continue  # inside a mention already taken
+            taken = start - minus_length
+            term_id = self.ids[name]
+            if term_id not in seen:
+                seen.add(term_id)
+                pieces += (text[copied:first], term_marker(term_id, text[first:last], by_hand=False))
+                copied = last
+        if not pieces:
+            return text
+        pieces.append(text[copied:])
+        return "".join(pieces)
+
+
+_WORDS = re.compile(r"[\w-]+")
+
+
+def _may_overlap(names: Iterable[str]) -> dict[str, frozenset[str]]:
+    """For each name, the other names a mention of it may overlap or contain in some text.
+
+    Mentions start and end at word edges, so two overlapping mentions share a whole word
+    (a run of letters, digits, `_` and `-`), unless a name starts or ends with some other
+    character: such a name is taken to overlap every name."""
+    words = {name: set(_WORDS.findall(name)) for name in names}
+    loose = {
+        name for name, its in words.items() if not (its and _WORDS.match(name[0]) and _WORDS.match(name[-1]))
+    }
+    by_word: dict[str, set[str]] = {}
+    for name, its in words.items():
+        for word in its:
+            by_word.setdefault(word, set()).add(name)
+    return {
+        name: frozenset(words.keys() if name in loose else loose.union(*(by_word[word] for word in its)))
+        - {name}
+        for name, its in words.items()
+    }
+
+
+def _whole_words(text: str, first: int, last: int) -> bool:
+    """Whether text[first:last] has no letter, digit, `_` or `-` (what the regex `[\\w-]`
+    matches) right before or after it."""
+    before = text[first - 1] if first else " "
+    after = text[last] if last < len(text) else " "
+    return not (before.isalnum() or before in "_-" or after.isalnum() or after in "_-")
+
+
+def _case_folded(text: str) -> tuple[str, list[int] | None]:
+    """`text` case-folded, and, when that changed its length (`ß` folds to `ss`), where each
+    folded character came from in `text` (one more entry, for the end); None when it did not."""
+    folded = text.casefold()
+    if len(folded) == len(text):
+        return folded, None
+    origin = [index for index, char in enumerate(text) for _ in char.casefold()]
+    origin.append(len(text))
+    return folded, origin
+
+
+def _span_in(origin: list[int] | None, start: int, end: int) -> tuple[int, int] | None:
+    """Where folded[start:end] came from in the text; None when it starts or ends inside the
+    folding of one character (`s` alone in the `ss` of `ß`)."""
+    if origin is None:
+        return start, end
+    if (start and origin[start - 1] == origin[start]) or origin[end - 1] == origin[end]:
+        return None
+    return origin[start], origin[end]
 
 
 class _IdPrefix:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from bs4 import BeautifulSoup
 from conftest import Project
@@ -57,6 +59,65 @@ def test_skipping_patterns_that_cannot_match_changes_nothing(unfiltered: Markdow
     every pattern tried and the pass run on every text."""
     assert MarkdownRenderer().block(text, "t") == unfiltered.block(text, "t")
     assert MarkdownRenderer().inline(text) == unfiltered.inline(text)
+
+
+GLOSSARY = {
+    **{"Gaza": "gaza", "gaza strip": "strip-area", "Strip": "strip", "strip talks": "talks"},  # overlapping
+    **{"A-B": "ab", "Truce": "truce", "cease fire": "truce"},  # overlapping nothing; an alias
+    **{"x .": "x", ". 1": "one"},  # overlapping anything: not starting or ending with a letter
+}
+GLOSSARY_BITS = [
+    "gaza", "GAZA", "Gaza", " strip", "Strip", " talks", "a-b", "A", "truce", "Cease", " fire",
+    "-", "_", "x", "1", " ", ".", "\n",
+]  # fmt: skip
+
+
+def _marked_by_regex(text: str, seen: set[str]) -> str:
+    """What glossary spotting must give: the regex it replaced, kept here as its specification."""
+    ids = {name.casefold(): term_id for name, term_id in GLOSSARY.items()}
+    names = "|".join(map(re.escape, sorted(ids, key=len, reverse=True)))
+
+    def wrap(match: re.Match[str]) -> str:
+        term_id = ids[match.group(0).casefold()]
+        if term_id in seen:
+            return match.group(0)
+        seen.add(term_id)
+        return markup.term_marker(term_id, match.group(0), by_hand=False)
+
+    return re.sub(rf"(?<![\w-])(?:{names})(?![\w-])", wrap, text, flags=re.IGNORECASE)
+
+
+@settings(max_examples=500, deadline=None, derandomize=True)
+@given(
+    st.lists(st.sampled_from(GLOSSARY_BITS), max_size=30).map("".join),
+    st.sets(st.sampled_from(sorted(set(GLOSSARY.values())))),
+)
+@example("gaza strip talks, strip talks", set())
+@example("x . 1", {"x"})
+@example("gaza strip talks", {"strip-area"})
+def test_glossary_spotting_finds_what_the_regex_found(text: str, seen: set[str]) -> None:
+    """Longest name first at each place, whole words only, case ignored, the search going on
+    after each mention (a seen term's mention still hides the names inside it)."""
+    glossary = markup._Glossary()
+    glossary.update(GLOSSARY)
+    expected_seen = set(seen)
+    assert glossary.mark(text, seen) == _marked_by_regex(text, expected_seen)
+    assert seen == expected_seen
+
+
+def test_glossary_spotting_folds_case_beyond_one_letter_for_one() -> None:
+    """`ß` folds to `ss`: a name spelled with `ss` is found, but never half of the `ss`."""
+    glossary = markup._Glossary()
+    glossary.update({"Weiss": "weiss", "s": "s"})
+    marked = glossary.mark("Herr Weiß, ß and s.", set())
+    assert (
+        marked
+        == "Herr "
+        + markup.term_marker("weiss", "Weiß", False)
+        + ", ß and "
+        + markup.term_marker("s", "s", False)
+        + "."
+    )
 
 
 def test_a_top_level_heading_becomes_h2() -> None:
