@@ -15,12 +15,15 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+from collections.abc import MutableMapping
 from pathlib import Path
 from types import FunctionType, MethodType
 from typing import Any, ClassVar
 
 import jinja2
 import jinja2.runtime
+import markupsafe
+from markupsafe import Markup
 
 ASSETS_DIR = "assets"  # static files beside the templates, copied as they are
 # The filters PageRenderer gives templates. jinja2 checks filter names when it compiles, so
@@ -60,6 +63,27 @@ class _Context(jinja2.runtime.Context):
         return plain
 
 
+def _escape(value: Any) -> Markup:
+    """markupsafe.escape, which gives back a copy of what is Markup already; this gives it back
+    as it is. Templates escape every value they output, and most are Markup (a macro's or
+    filter's result: an event card, a converted text), so a page copied each several times."""
+    return value if type(value) is Markup else markupsafe.escape(value)
+
+
+class _Template(jinja2.Template):
+    """A template whose output goes through `_escape`."""
+
+    @classmethod
+    def _from_namespace(
+        cls,
+        environment: jinja2.Environment,
+        namespace: MutableMapping[str, Any],
+        globals: MutableMapping[str, Any],
+    ) -> jinja2.Template:
+        namespace["escape"] = _escape  # (what the compiled code imported from jinja2.runtime)
+        return super()._from_namespace(environment, namespace, globals)
+
+
 def environment(templates: Path, compiled: Path | None = None, once: bool = False) -> jinja2.Environment:
     """The environment for `templates` (autoescaped, undefined names are errors), without the
     filters and globals, which the renderer adds. `compiled`: where compiled templates are
@@ -75,6 +99,7 @@ def environment(templates: Path, compiled: Path | None = None, once: bool = Fals
         bytecode_cache=jinja2.FileSystemBytecodeCache(str(compiled)) if compiled else None,
     )
     env.context_class = _Context
+    env.template_class = _Template
     return env
 
 

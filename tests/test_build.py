@@ -236,6 +236,25 @@ def test_templates_call_functions_macros_and_methods_as_jinja2_does() -> None:
     assert template.render(name="x") == "x? aaa X! True x111 x222"
 
 
+def test_templates_escape_text_and_pass_markup_through_unchanged() -> None:
+    """Output goes through templating._escape: text escaped, Markup as it is (not copied),
+    anything else as markupsafe does it."""
+    from markupsafe import Markup
+
+    from explainer import templating
+    from explainer.render import PageRenderer
+
+    markup = Markup("<em>kept</em>")
+    assert templating._escape(markup) is markup
+    assert templating._escape("<b> & 'q'") == "&lt;b&gt; &amp; &#39;q&#39;"
+    assert templating._escape(3) == Markup("3")
+    template = PageRenderer(REPO / "templates", once=True).env.from_string(
+        "{% macro wrap(x) %}<p>{{ x }}</p>{% endmacro %}{{ wrap(text) }}{{ html }}{{ n }}"
+    )
+    assert template.root_render_func.__globals__["escape"] is templating._escape
+    assert template.render(text="<i>", html=markup, n=1) == "<p>&lt;i&gt;</p><em>kept</em>1"
+
+
 def test_templates_compiled_ahead_are_the_ones_the_renderer_uses(project: Project, monkeypatch) -> None:
     """A cold build has a helper compile the templates while it loads (templating.Precompiling),
     and so does the next build after a template edit. The renderer must then find every one
