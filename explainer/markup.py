@@ -28,6 +28,7 @@ import markdown
 import nh3
 from markdown.extensions import Extension
 from markdown.extensions.footnotes import FootnoteExtension
+from markdown.extensions.tables import TableExtension
 from markdown.extensions.toc import TocExtension, TocTreeprocessor
 from markdown.extensions.toc import slugify as toc_slugify
 from markdown.treeprocessors import Treeprocessor
@@ -497,7 +498,7 @@ class MarkdownRenderer:
         self._md = markdown.Markdown(
             extensions=[
                 _PrefixedFootnotes(self._prefix),
-                "tables",
+                TableExtension(),  # (by name, Python-Markdown would scan every installed package for it)
                 _ExplainerSyntax(self._glossary),
                 _Toc(slugify=self._prefix.slugify),
             ],
