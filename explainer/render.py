@@ -29,6 +29,7 @@ from .load import fingerprint
 from .markup import (
     CITE_CLOSE,
     CITE_OPEN,
+    OPENING,
     ROOT,
     TERM_CLOSE,
     TERM_MID,
@@ -867,7 +868,7 @@ class PageFinisher:
         """A title marker's item, and its title, escaped."""
         known = self.titles.get(marker)
         if known is None:
-            kind, _, item_id = marker[1:-1].partition(":")
+            kind, _, item_id = marker[OPENING:-1].partition(":")
             known = self.titles[marker] = ((kind, item_id), str(escape(self.site.title(kind, item_id))))
         return known
 
@@ -892,17 +893,16 @@ class PageFinisher:
         def fill(parts: list[str]) -> list[str]:
             for index in range(1, len(parts), 2):
                 marker = parts[index]
-                opening = marker[0]
-                if opening == TITLE_OPEN:
+                if marker.startswith(TITLE_OPEN):
                     item, parts[index] = self.title(marker)
                     lookups.add(item)
-                elif opening == CITE_OPEN:
+                elif marker.startswith(CITE_OPEN):
                     links = citations.get(marker)
                     if links is None:
-                        links = citations[marker] = cite(marker[1:-1].split(","))
+                        links = citations[marker] = cite(marker[OPENING:-1].split(","))
                     parts[index] = links
                 else:
-                    term_id, _, words = marker[1:-1].partition(TERM_MID)
+                    term_id, _, words = marker[OPENING:-1].partition(TERM_MID)
                     by_hand = term_id.startswith("!")
                     if TITLE_OPEN in words or CITE_OPEN in words:  # a linked title, say
                         words = "".join(fill(_MARKERS.split(words)))

@@ -196,13 +196,14 @@ def test_cross_links_are_titled_from_their_target(project: Project) -> None:
 
 
 def test_private_use_markers_in_content_cannot_forge_citations(project: Project) -> None:
+    forged = markup.citation_marker(["ap-2024-08-19"])
     project.write(
         "events/forged.md",
-        '---\ntitle: "Forged \ue000ap-2024-08-19\ue001"\ndate: 2024\nsources: [ap-2024-08-19]\n---\nText \ue002 here\n',
+        f'---\ntitle: "Forged {forged}"\ndate: 2024\nsources: [ap-2024-08-19]\n---\nText {markup.ROOT} here\n',
     )
     assert project.cli().code == 0
     html = (project.out / "timeline/forged/index.html").read_text()
-    assert "\ue000" not in html and "\ue002" not in html
+    assert not any("\ue000" <= char <= "\ue00f" for char in html)
     assert "<h1>Forged ap-2024-08-19</h1>" in html
 
 
