@@ -293,8 +293,8 @@ class _Glossary:
         the text can overlap, only the first mention of each term not yet seen is looked for.
         """
         folded, origin = _case_folded(text)
-        present = [name for name in self.names if name in folded]
-        if all(self.ids[name] in seen for name in present):
+        present = [*filter(folded.__contains__, self.names)]  # (no bytecode per name: this runs a lot)
+        if seen.issuperset(map(self.ids.__getitem__, present)):
             return text
         overlapping = origin is not None or any(
             not self.overlaps[name].isdisjoint(present) for name in present
@@ -407,12 +407,12 @@ class _PrefixedFootnotes(FootnoteExtension):
 
 class _Prefiltered:
     """A compiled pattern of Python-Markdown that is not even tried on text without one of the
-    characters its matches must contain. Python-Markdown tries every block pattern on every
+    characters (or strings) its matches must contain. Python-Markdown tries every block pattern on every
     block and every inline pattern on every stretch of text, and a regex that starts with a
     lookbehind or with `(^|\\n)` (code spans, links, headings, quotes) is tried at each
     position: 40% of the time of a text that has none of them."""
 
-    def __init__(self, pattern: re.Pattern[str], needs: str) -> None:
+    def __init__(self, pattern: re.Pattern[str], needs: str | tuple[str, ...]) -> None:
         self.pattern, self.needs = pattern, needs
 
     def finditer(self, data: str, pos: int = 0) -> Iterator[re.Match[str]]:
@@ -425,18 +425,25 @@ class _Prefiltered:
             return self.pattern.search(data, pos)
         return None
 
+    def match(self, data: str, pos: int = 0) -> re.Match[str] | None:
+        if any(char in data for char in self.needs):
+            return self.pattern.match(data, pos)
+        return None
+
     def __getattr__(self, name: str) -> Any:  # anything else a processor asks of its pattern
         return getattr(self.pattern, name)
 
 
-# (processors, name, the attribute holding its regex, the characters a match must contain)
+# (processors, name, the attribute holding its regex, what a match must contain: one of these)
 _PREFILTERS = (
     ("inline", "backtick", "compiled_re", "`\\"),
     ("inline", "reference", "compiled_re", "["),
     ("inline", "link", "compiled_re", "["),
     ("inline", "short_reference", "compiled_re", "["),
     ("block", "hashheader", "RE", "#"),
-    ("block", "hr", "SEARCH_RE", "-_*"),
+    ("block", "setextheader", "RE", "\n"),  # (a heading line, then a line of = or -)
+    # (a rule is three -, _ or * with at most two spaces between them)
+    ("block", "hr", "SEARCH_RE", tuple(f"{c}{gap}{c}" for c in "-_*" for gap in ("", " ", "  "))),
     ("block", "quote", "RE", ">"),
     ("block", "reference", "RE", "["),
     ("block", "footnote", "RE", "^"),

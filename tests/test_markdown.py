@@ -52,6 +52,7 @@ MARKDOWN_BITS = [
 @example("Title\n=====\n\nText.")
 @example("Title\n---\nText.")
 @example("[TOC]\n\n# One\n\n## Two")
+@example("Text\n*  *  *\nMore text")
 def test_skipping_patterns_that_cannot_match_changes_nothing(unfiltered: MarkdownRenderer, text: str) -> None:
     """The patterns skipped on text without their characters (markup._PREFILTERS) would not
     have matched there, and the heading-id pass skipped on text without headings
