@@ -22,14 +22,12 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "bench"))
 
-from build_bench import run_cli  # noqa: E402
+from build_bench import cold_run  # noqa: E402
 from synth import synthesize  # noqa: E402
 
 
 def cold(root: Path) -> float:
-    shutil.rmtree(root / "output", ignore_errors=True)
-    shutil.rmtree(root / ".cache", ignore_errors=True)
-    seconds, _, printed = run_cli(root)
+    seconds, _, printed = cold_run(root)
     print(f"{root.name}: cold {seconds:.2f} s: {printed}", flush=True)
     return seconds
 
