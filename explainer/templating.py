@@ -17,7 +17,7 @@ import os
 import signal
 from collections.abc import MutableMapping
 from pathlib import Path
-from types import FunctionType, MethodType
+from types import BuiltinMethodType, FunctionType, MethodType
 from typing import Any, ClassVar
 
 import jinja2
@@ -32,7 +32,7 @@ FILTERS = ("md", "md_inline", "standalone", "cite", "date_range")
 
 
 class _Context(jinja2.runtime.Context):
-    """jinja2's context with a shorter way to call a plain function, method or macro.
+    """jinja2's context with a shorter way to call a plain function, method, built-in or macro.
 
     Every call in a template (`href(...)`, a macro, `date.iso()`) goes through `call`, which
     looks on each callee for jinja2's pass-context marker: a page makes a hundred such calls,
@@ -44,7 +44,11 @@ class _Context(jinja2.runtime.Context):
     def call(__self, __obj: Any, *args: Any, **kwargs: Any) -> Any:
         kind = type(__obj)
         function = __obj.__func__ if kind is MethodType else __obj if kind is FunctionType else None
-        if kind is jinja2.runtime.Macro or (function is not None and _Context._takes_no_context(function)):
+        if (
+            kind is jinja2.runtime.Macro
+            or kind is BuiltinMethodType  # (`path.startswith(...)`: nothing built in asks for a context)
+            or (function is not None and _Context._takes_no_context(function))
+        ):
             kwargs.pop("_block_vars", None)
             kwargs.pop("_loop_vars", None)
             try:
