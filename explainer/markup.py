@@ -271,6 +271,7 @@ class _Glossary:
         self.ids: dict[str, str] = {}
         self.names: tuple[str, ...] = ()  # longest first: where two names start, the longer wins
         self.overlaps: dict[str, frozenset[str]] = {}  # the names a mention of each may overlap
+        self.entangled: frozenset[str] = frozenset()  # the names that may overlap some other
 
     def update(self, names: dict[str, str]) -> bool:
         """Replace the terms; True when they changed (cached HTML is then stale)."""
@@ -280,6 +281,7 @@ class _Glossary:
         self.ids = folded
         self.names = tuple(sorted(folded, key=len, reverse=True))
         self.overlaps = _may_overlap(self.names)
+        self.entangled = frozenset(name for name, others in self.overlaps.items() if others)
         return True
 
     def mark(self, text: str, seen: set[str]) -> str:
@@ -292,12 +294,14 @@ class _Glossary:
         `str.find` looks for each name in the case-folded text instead. Where no two names in
         the text can overlap, only the first mention of each term not yet seen is looked for.
         """
-        folded, origin = _case_folded(text)
+        folded = text.casefold()
+        origin = None if len(folded) == len(text) else _origins(text)
         present = [*filter(folded.__contains__, self.names)]  # (no bytecode per name: this runs a lot)
         if seen.issuperset(map(self.ids.__getitem__, present)):
             return text
-        overlapping = origin is not None or any(
-            not self.overlaps[name].isdisjoint(present) for name in present
+        overlapping = origin is not None or (
+            not self.entangled.isdisjoint(present)
+            and any(not self.overlaps[name].isdisjoint(present) for name in present)
         )
         # (start, -length) in the folded text, where the mention is in `text`, and the name
         found: list[tuple[int, int, int, int, str]] = []
@@ -306,7 +310,8 @@ class _Glossary:
                 continue  # (a seen term's mention matters only when it may hide another name)
             start = folded.find(name)
             while start != -1:
-                span = _span_in(origin, start, start + len(name))
+                end = start + len(name)
+                span = (start, end) if origin is None else _span_in(origin, start, end)
                 if span and _whole_words(text, *span):
                     found.append((start, -len(name), *span, name))
                     if not overlapping:
@@ -362,22 +367,17 @@ def _whole_words(text: str, first: int, last: int) -> bool:
     return not (before.isalnum() or before in "_-" or after.isalnum() or after in "_-")
 
 
-def _case_folded(text: str) -> tuple[str, list[int] | None]:
-    """`text` case-folded, and, when that changed its length (`ß` folds to `ss`), where each
-    folded character came from in `text` (one more entry, for the end); None when it did not."""
-    folded = text.casefold()
-    if len(folded) == len(text):
-        return folded, None
+def _origins(text: str) -> list[int]:
+    """Where each character of text.casefold() came from in `text` (one more entry, for the
+    end), for text whose folding changed its length (`ß` folds to `ss`)."""
     origin = [index for index, char in enumerate(text) for _ in char.casefold()]
     origin.append(len(text))
-    return folded, origin
+    return origin
 
 
-def _span_in(origin: list[int] | None, start: int, end: int) -> tuple[int, int] | None:
+def _span_in(origin: list[int], start: int, end: int) -> tuple[int, int] | None:
     """Where folded[start:end] came from in the text; None when it starts or ends inside the
     folding of one character (`s` alone in the `ss` of `ß`)."""
-    if origin is None:
-        return start, end
     if (start and origin[start - 1] == origin[start]) or origin[end - 1] == origin[end]:
         return None
     return origin[start], origin[end]
