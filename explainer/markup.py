@@ -48,7 +48,7 @@ TITLE_OPEN, TITLE_CLOSE = MARK + "\ue003", "\ue004"
 TERM_OPEN, TERM_MID, TERM_CLOSE = MARK + "\ue006", "\ue007", "\ue008"
 # A cross-link while Markdown runs: XREF_OPEN kind:id XREF_MID words XREF_CLOSE
 XREF_OPEN, XREF_MID, XREF_CLOSE = MARK + "\ue009", "\ue00a", "\ue00b"
-OPENING = len(MARK) + 1  # the characters a marker opens with
+OPENING = len(MARK) + 1  # how many characters a marker opens with
 _XREF_SPAN = re.compile(f"{XREF_OPEN}([a-z_]+):([a-z0-9-]+){XREF_MID}(.*?){XREF_CLOSE}", re.DOTALL)
 _MARKED_SPANS = re.compile(
     f"({CITE_OPEN}[^{CITE_CLOSE}]*{CITE_CLOSE}|{TITLE_OPEN}[^{TITLE_CLOSE}]*{TITLE_CLOSE}"

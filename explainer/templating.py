@@ -140,9 +140,9 @@ class Precompiling:
 
     def __init__(self, templates: Path, compiled: Path):
         self._pid = 0
-        env = environment(templates, compiled, once=True)
         if not hasattr(os, "fork"):
             return
+        env = environment(templates, compiled, once=True)
         names = _stale(env)
         if names:
             self._pid = os.fork()
