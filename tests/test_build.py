@@ -14,6 +14,8 @@ from xml.etree import ElementTree
 
 from bs4 import BeautifulSoup
 from conftest import REPO, Project
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 SECTIONS = ["timeline", "actors", "deal", "sticking-points", "quotes", "glossary", "sources", "about"]
 
@@ -236,9 +238,23 @@ def test_templates_call_functions_macros_and_methods_as_jinja2_does() -> None:
     assert template.render(name="x") == "x? aaa X! True x111 x222"
 
 
+@given(st.text())
+@example("<b> & 'q' \"r\" &amp;")
+def test_templates_escape_text_as_markupsafe_does(text: str) -> None:
+    """templating._escape gives plain text where markupsafe gives Markup: the same characters."""
+    import markupsafe
+
+    from explainer import templating
+
+    escaped = templating._escape(text)
+    assert type(escaped) is str
+    assert escaped == str(markupsafe.escape(text))
+
+
 def test_templates_escape_text_and_pass_markup_through_unchanged() -> None:
     """Output goes through templating._escape: text escaped, Markup as it is (not copied),
-    anything else as markupsafe does it."""
+    anything else as markupsafe does it; what a macro returns is Markup, so it is not escaped
+    twice where it is output."""
     from markupsafe import Markup
 
     from explainer import templating
