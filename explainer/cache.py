@@ -108,7 +108,7 @@ class BuildState:
     ) -> None:
         outputs = {}
         for path, file_digest in digests.items():
-            status = os.stat(out / path)
+            status = os.stat(os.path.join(out, path))  # (no Path per file: 12,000 at 10,000 events)
             outputs[path] = [status.st_size, status.st_mtime_ns, file_digest]
         data = {
             "format": FORMAT,

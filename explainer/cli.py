@@ -169,7 +169,7 @@ def _build(args: argparse.Namespace, exit_when_done: bool = False) -> int:
 
     precompiling = Precompiling(args.templates, compiled) if compiled else None
     try:
-        from .pipeline import Project, build
+        from .pipeline import Project, build, collector_paused
 
         project = Project(src=args.src, templates=args.templates, out=args.out, base_url=args.base_url)
         result = build(project, state, precompiling)
@@ -177,7 +177,8 @@ def _build(args: argparse.Namespace, exit_when_done: bool = False) -> int:
         if precompiling:
             precompiling.wait()
     summary = {"pages": result.rendered.pages, "files": result.rendered.count}
-    state.save(options, inputs, out, result.rendered.digests, summary)
+    with collector_paused():
+        state.save(options, inputs, out, result.rendered.digests, summary)
     drafts = f", {result.site.drafts} draft(s) skipped" if result.site.drafts else ""
     _say(
         args,
