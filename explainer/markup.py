@@ -183,34 +183,29 @@ class _TextPass(Treeprocessor):
         self.glossary = glossary
 
     def run(self, root: etree.Element) -> None:
-        seen: set[str] = set()
+        # (methods, not nested functions: a nested function that calls itself is a reference
+        # cycle, garbage left for the cycle collector after every text)
+        self.seen: set[str] = set()
         self.in_link = False  # inside a cross-link, which may span several text nodes
+        self._visit(root, False, bool(self.glossary.ids))
 
-        def text(value: str, plain: bool, spot: bool) -> str:
-            if plain:
-                return value
-            value = _smarten(value)
-            return self.mark(value, seen, spot)
-
-        def visit(element: etree.Element, plain: bool, spot: bool) -> None:
-            tag = element.tag
-            plain = plain or tag in ("code", "pre")
-            spot = spot and tag not in _NO_TERMS_INSIDE
-            if tag == "h1":
-                element.tag = "h2"
-            elif tag == "a" and element.get("href", "").startswith(("http://", "https://")):
-                element.set("class", "external")
-            style = element.attrib.pop("style", "")
-            if style.startswith("text-align:"):
-                element.set("class", "align-" + style.split(":", 1)[1].strip(" ;"))
-            if element.text:
-                element.text = text(element.text, plain, spot)
-            for child in element:
-                visit(child, plain, spot)
-                if child.tail:
-                    child.tail = text(child.tail, plain, spot)
-
-        visit(root, False, bool(self.glossary.ids))
+    def _visit(self, element: etree.Element, plain: bool, spot: bool) -> None:
+        tag = element.tag
+        plain = plain or tag in ("code", "pre")
+        spot = spot and tag not in _NO_TERMS_INSIDE
+        if tag == "h1":
+            element.tag = "h2"
+        elif tag == "a" and element.get("href", "").startswith(("http://", "https://")):
+            element.set("class", "external")
+        style = element.attrib.pop("style", "")
+        if style.startswith("text-align:"):
+            element.set("class", "align-" + style.split(":", 1)[1].strip(" ;"))
+        if element.text and not plain:
+            element.text = self.mark(_smarten(element.text), self.seen, spot)
+        for child in element:
+            self._visit(child, plain, spot)
+            if child.tail and not plain:
+                child.tail = self.mark(_smarten(child.tail), self.seen, spot)
 
     def mark(self, text: str, seen: set[str], spot: bool) -> str:
         """Mark first mentions of terms in plain stretches of `text` (not in markers or links)."""

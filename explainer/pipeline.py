@@ -68,8 +68,6 @@ class Builder:
 
     def assemble(self, sink: Staging | None = None) -> BuildResult:
         """The whole site in memory (or staged in `sink`), or BuildFailed with every problem."""
-        if self.site is None:
-            return self._assemble(sink)
         with collector_paused():
             return self._assemble(sink)
 
@@ -100,22 +98,20 @@ class Builder:
         def lap(stage: str) -> None:
             timings[stage] = time.perf_counter() - started - sum(timings.values())
 
-        with collector_paused():  # (these stages make no cyclic garbage: nothing to find)
-            loaded = load(self.project.src, self.files)
-            lap("load")
-            content, validation_errors = validate(loaded.records, self.validated)
-            content.unavailable = loaded.unavailable  # its own error says why; no echo per reference
-            lap("validate")
-            site, resolve_errors = resolve(content, self.site)
-            lap("resolve")
+        loaded = load(self.project.src, self.files)
+        lap("load")
+        content, validation_errors = validate(loaded.records, self.validated)
+        content.unavailable = loaded.unavailable  # its own error says why; no echo per reference
+        lap("validate")
+        site, resolve_errors = resolve(content, self.site)
+        lap("resolve")
         errors: list[ContentError] = loaded.errors + validation_errors + resolve_errors
         if errors or site is None:
             raise BuildFailed(errors)
         self.site = site
-        with _heap_frozen():
-            rendered, render_errors = self.renderer.render(
-                site, self.project.base_url or site.config.base_url, sink
-            )
+        rendered, render_errors = self.renderer.render(
+            site, self.project.base_url or site.config.base_url, sink
+        )
         lap("render")
         if render_errors:
             raise BuildFailed(render_errors)
@@ -124,15 +120,12 @@ class Builder:
 
 @contextlib.contextmanager
 def collector_paused() -> Iterator[None]:
-    """Python's cycle collector stays off while a rebuild runs, while any build loads,
-    validates and resolves, and while a build's caches are saved after it. Nearly everything
-    a rebuild makes is freed by reference counting anyway, and with a large site in memory
-    one full collection costs more than the rebuild itself; `serve` collects between rebuilds
-    instead. Loading, validating and resolving make no cyclic garbage at all (a full
-    collection after them finds nothing), yet a growing heap set off full passes over it:
-    1.3 s of a cold build at 10,000 events; saving the caches set off one more, 0.7 s. (A
-    first build's rendering keeps it on: templates and Markdown leave cycles, and collecting
-    them as it goes keeps the peak low.)"""
+    """Python's cycle collector stays off while a build runs, and while its caches are saved.
+    Builds make next to no cyclic garbage (Python-Markdown leaves five small objects a text;
+    nothing of ours may make more: a test counts), so there is nothing for it to find, yet
+    with a growing heap it kept making full passes over it: 3 s of a cold build at 10,000
+    events, spread over both processes, and 0.7 s in saving the caches after it. `serve`
+    collects after each rebuild instead, in a quiet moment."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
@@ -140,22 +133,6 @@ def collector_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
-
-
-@contextlib.contextmanager
-def _heap_frozen() -> Iterator[None]:
-    """While pages render, the cycle collector leaves alone what exists before (the site,
-    the caches, the templates): in a cold build at 10,000 events its full passes took 2.5 s,
-    1.5 s with this. (Rebuilds run with the collector paused, and must not unfreeze what
-    `serve` froze.)"""
-    if not gc.isenabled():
-        yield
-        return
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
 
 
 def assemble(project: Project) -> BuildResult:

@@ -891,59 +891,13 @@ class PageFinisher:
         A page has some forty markers; this runs on every page, so it goes over the page once
         with split() and remembers what repeats (a citation's links never change once its
         sources have their numbers)."""
-        numbers: dict[str, int] = {}
-        linked: dict[str, int] = {}
-        citations: dict[str, str] = {}
-
-        def fill(parts: list[str]) -> list[str]:
-            for index in range(1, len(parts), 2):
-                marker = parts[index]
-                if marker.startswith(TITLE_OPEN):
-                    item, parts[index] = self.title(marker)
-                    lookups.add(item)
-                elif marker.startswith(CITE_OPEN):
-                    links = citations.get(marker)
-                    if links is None:
-                        links = citations[marker] = cite(marker[OPENING:-1].split(","))
-                    parts[index] = links
-                else:
-                    term_id, _, words = marker[OPENING:-1].partition(TERM_MID)
-                    by_hand = term_id.startswith("!")
-                    if TITLE_OPEN in words or CITE_OPEN in words:  # a linked title, say
-                        words = "".join(fill(_MARKERS.split(words)))
-                    parts[index] = term(term_id.lstrip("!"), by_hand, words)
-            return parts
-
-        def cite(source_ids: list[str]) -> str:
-            links = []
-            for source_id in source_ids:
-                lookups.add(("source", source_id))
-                number = numbers.setdefault(source_id, len(numbers) + 1)
-                label = f"Source {number}"  # the note it leads to names the source
-                target = (
-                    f"{root}{routes.item_path('source', source_id)}" if standalone else f"#note-{source_id}"
-                )
-                links.append(f'<a href="{target}" aria-label="{label}">{number}</a>')
-            return f'<sup class="cite">[{", ".join(links)}]</sup>'
-
-        def term(term_id: str, by_hand: bool, words: str) -> str:
-            if standalone or not link_terms or (term_id in linked and not by_hand):
-                return words
-            lookups.add(("term", term_id))
-            count = linked[term_id] = linked.get(term_id, 0) + 1
-            tip = f"tip-{term_id}" + (f"-{count}" if count > 1 else "")
-            href = f"{root}{routes.item_path('term', term_id)}"
-            return (
-                f'<span class="term"><a href="{href}" aria-describedby="{tip}">{words}</a>'
-                f'<span class="tip" role="tooltip" id="{tip}">{self.definitions[term_id]}</span></span>'
-            )
-
-        body = "".join(fill(_MARKERS.split(html.replace(ROOT, root))))
+        filling = _Filling(self, root, lookups, link_terms, standalone)
+        body = "".join(filling.fill(_MARKERS.split(html.replace(ROOT, root))))
         if standalone:
             return body
         notes = [
             (number, self.site.sources[source_id], self.entry(source_id, root))
-            for source_id, number in numbers.items()
+            for source_id, number in filling.numbers.items()
         ]
         return body.replace(NOTES, self.render_notes(notes=notes, root=root) if notes else "")
 
@@ -956,3 +910,71 @@ class PageFinisher:
             html = self.render_note(source=self.site.sources[source_id], root=root).strip()
             entry = self.entries[(source_id, root)] = Markup(html)
         return entry
+
+
+class _Filling:
+    """One page's markers being filled in by a PageFinisher, and what is numbered and linked
+    so far. (A class, not nested functions: a nested function that calls itself is a
+    reference cycle, garbage left for the cycle collector after every page.)"""
+
+    def __init__(
+        self,
+        finisher: PageFinisher,
+        root: str,
+        lookups: set[tuple[str, str]],
+        link_terms: bool,
+        standalone: bool,
+    ):
+        self.finisher, self.root, self.lookups = finisher, root, lookups
+        self.link_terms, self.standalone = link_terms, standalone
+        self.numbers: dict[str, int] = {}  # by source id, in order of first citation
+        self.linked: dict[str, int] = {}  # how many links each term has had
+        self.citations: dict[str, str] = {}  # the links of each citation marker
+
+    def fill(self, parts: list[str]) -> list[str]:
+        """`parts` from _MARKERS.split(), with every marker (odd places) filled in."""
+        lookups, citations = self.lookups, self.citations
+        for index in range(1, len(parts), 2):
+            marker = parts[index]
+            if marker.startswith(TITLE_OPEN):
+                item, parts[index] = self.finisher.title(marker)
+                lookups.add(item)
+            elif marker.startswith(CITE_OPEN):
+                links = citations.get(marker)
+                if links is None:
+                    links = citations[marker] = self.cite(marker[OPENING:-1].split(","))
+                parts[index] = links
+            else:
+                term_id, _, words = marker[OPENING:-1].partition(TERM_MID)
+                by_hand = term_id.startswith("!")
+                if TITLE_OPEN in words or CITE_OPEN in words:  # a linked title, say
+                    words = "".join(self.fill(_MARKERS.split(words)))
+                parts[index] = self.term(term_id.lstrip("!"), by_hand, words)
+        return parts
+
+    def cite(self, source_ids: list[str]) -> str:
+        links = []
+        for source_id in source_ids:
+            self.lookups.add(("source", source_id))
+            number = self.numbers.setdefault(source_id, len(self.numbers) + 1)
+            label = f"Source {number}"  # the note it leads to names the source
+            target = (
+                f"{self.root}{routes.item_path('source', source_id)}"
+                if self.standalone
+                else f"#note-{source_id}"
+            )
+            links.append(f'<a href="{target}" aria-label="{label}">{number}</a>')
+        return f'<sup class="cite">[{", ".join(links)}]</sup>'
+
+    def term(self, term_id: str, by_hand: bool, words: str) -> str:
+        linked = self.linked
+        if self.standalone or not self.link_terms or (term_id in linked and not by_hand):
+            return words
+        self.lookups.add(("term", term_id))
+        count = linked[term_id] = linked.get(term_id, 0) + 1
+        tip = f"tip-{term_id}" + (f"-{count}" if count > 1 else "")
+        href = f"{self.root}{routes.item_path('term', term_id)}"
+        return (
+            f'<span class="term"><a href="{href}" aria-describedby="{tip}">{words}</a>'
+            f'<span class="tip" role="tooltip" id="{tip}">{self.finisher.definitions[term_id]}</span></span>'
+        )

@@ -9,11 +9,10 @@ sorted, looked up) is prepared here, so templates only lay it out.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from itertools import groupby
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from . import charts, markup
 from .dates import PartialDate
@@ -269,21 +268,24 @@ class _Pages:
     events, actors, ...). What several pages share is computed on first use, so rebuilding a
     few pages after an edit (see `rebuild`) costs little more than those pages."""
 
+    # the method that builds each family's pages (by name: bound methods kept on the planner
+    # would make it a reference cycle, and its lists of every event garbage for the collector)
+    BUILDERS: ClassVar[dict[str, str]] = {
+        "section": "section",
+        "filter": "timeline_filter",
+        "month": "month",
+        "event": "event",
+        "actor": "actor",
+        "phase": "phase",
+        "sticking_point": "sticking_point",
+        "page": "page",
+        "data": "data",
+        "special": "special",
+    }
+
     def __init__(self, site: Site):
         self.site = site
         self.as_of = site.config.as_of
-        self.builders: dict[str, Callable[[str], Route]] = {
-            "section": self.section,
-            "filter": self.timeline_filter,
-            "month": self.month,
-            "event": self.event,
-            "actor": self.actor,
-            "phase": self.phase,
-            "sticking_point": self.sticking_point,
-            "page": self.page,
-            "data": self.data,
-            "special": self.special,
-        }
 
     def origins(self) -> list[Origin]:
         """Every page this site has, in a stable order (which the sitemap keeps)."""
@@ -301,7 +303,7 @@ class _Pages:
 
     def build(self, origin: Origin) -> Route:
         family, member = origin
-        return dataclasses.replace(self.builders[family](member), origin=origin)
+        return dataclasses.replace(getattr(self, self.BUILDERS[family])(member), origin=origin)
 
     # What several pages share -----------------------------------------------------------
 
