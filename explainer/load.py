@@ -254,7 +254,7 @@ def decode(raw: bytes, file: str) -> str:
             line, f"the file is not UTF-8 (byte 0x{bad} cannot be read); save it as UTF-8"
         ) from None
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    return RESERVED_CHARS.sub("", text)
+    return text if text.isascii() else RESERVED_CHARS.sub("", text)  # (they are not ASCII)
 
 
 _FENCE = "---"
