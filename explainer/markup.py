@@ -185,7 +185,7 @@ class _TextPass(Treeprocessor):
     def run(self, root: etree.Element) -> None:
         # (methods, not nested functions: a nested function that calls itself is a reference
         # cycle, garbage left for the cycle collector after every text)
-        self.seen: set[str] = set()
+        self.seen: set[str] = set()  # the terms marked so far in this text
         self.in_link = False  # inside a cross-link, which may span several text nodes
         self._visit(root, False, bool(self.glossary.ids))
 
@@ -201,15 +201,15 @@ class _TextPass(Treeprocessor):
         if style.startswith("text-align:"):
             element.set("class", "align-" + style.split(":", 1)[1].strip(" ;"))
         if element.text and not plain:
-            element.text = self.mark(_smarten(element.text), self.seen, spot)
+            element.text = self.mark(_smarten(element.text), spot)
         for child in element:
             self._visit(child, plain, spot)
             if child.tail and not plain:
-                child.tail = self.mark(_smarten(child.tail), self.seen, spot)
+                child.tail = self.mark(_smarten(child.tail), spot)
 
-    def mark(self, text: str, seen: set[str], spot: bool) -> str:
+    def mark(self, text: str, spot: bool) -> str:
         """Mark first mentions of terms in plain stretches of `text` (not in markers or links)."""
-        glossary = self.glossary
+        glossary, seen = self.glossary, self.seen
         if not glossary.ids or not (spot or XREF_OPEN in text or XREF_CLOSE in text):
             return text
         parts = _MARKED_SPANS.split(text)

@@ -123,8 +123,8 @@ def collector_paused() -> Iterator[None]:
     """Python's cycle collector stays off while a build runs, and while its caches are saved.
     Builds make next to no cyclic garbage (Python-Markdown leaves five small objects a text;
     nothing of ours may make more: a test counts), so there is nothing for it to find, yet
-    with a growing heap it kept making full passes over it: 3 s of a cold build at 10,000
-    events, spread over both processes, and 0.7 s in saving the caches after it. `serve`
+    with a growing heap it kept making full passes over it: about 3 s of a cold build at
+    10,000 events, in both processes, and 0.7 s more in saving the caches after it. `serve`
     collects after each rebuild instead, in a quiet moment."""
     was_enabled = gc.isenabled()
     gc.disable()
