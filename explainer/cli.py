@@ -146,9 +146,10 @@ def _build(args: argparse.Namespace, exit_when_done: bool = False) -> int:
     this is the process's only job, so it ends as soon as the site is written (_exit_now)."""
     started = time.perf_counter()
     if exit_when_done:
-        # Builds pause the cycle collector (see pipeline.collector_paused); resumed, its first
-        # pass would go over everything the build made (0.56 s at 10,000 events) just before
-        # this process ends, so here it is never resumed.
+        # Builds pause the cycle collector (see pipeline._collector_paused), and this process
+        # never resumes it: resumed, it made a full pass while the caches were saved (0.73 s
+        # at 10,000 events), and its first pass went over everything the build made (0.56 s)
+        # just before the process ended.
         gc.disable()
     from .cache import BuildState, stamps
 
@@ -175,7 +176,7 @@ def _build(args: argparse.Namespace, exit_when_done: bool = False) -> int:
 
     precompiling = Precompiling(args.templates, compiled) if compiled else None
     try:
-        from .pipeline import Project, build, collector_paused
+        from .pipeline import Project, build
 
         project = Project(src=args.src, templates=args.templates, out=args.out, base_url=args.base_url)
         result = build(project, state, precompiling)
@@ -183,8 +184,7 @@ def _build(args: argparse.Namespace, exit_when_done: bool = False) -> int:
         if precompiling:
             precompiling.wait()
     summary = {"pages": result.rendered.pages, "files": result.rendered.count}
-    with collector_paused():
-        state.save(options, inputs, out, result.rendered.digests, summary)
+    state.save(options, inputs, out, result.rendered.digests, summary)
     drafts = f", {result.site.drafts} draft(s) skipped" if result.site.drafts else ""
     _say(
         args,

@@ -89,10 +89,8 @@ _ID_SEPARATOR = re.compile(r"[;,]")
 
 def citation_ids(inner: str) -> list[str]:
     """'@a; @b' or 'a, b' -> ['a', 'b']."""
-    if "," not in inner and ";" not in inner:  # (one id, as most citations are)
-        only = inner.strip().lstrip("@").strip()
-        return [only] if inner.strip() else []
-    return [part.strip().lstrip("@").strip() for part in _ID_SEPARATOR.split(inner) if part.strip()]
+    parts = _ID_SEPARATOR.split(inner) if "," in inner or ";" in inner else (inner,)  # (most cite one)
+    return [part.strip().lstrip("@").strip() for part in parts if part.strip()]
 
 
 @lru_cache(maxsize=65536)

@@ -68,12 +68,12 @@ class Builder:
 
     def assemble(self, sink: Staging | None = None) -> BuildResult:
         """The whole site in memory (or staged in `sink`), or BuildFailed with every problem."""
-        with collector_paused():
+        with _collector_paused():
             return self._assemble(sink)
 
     def finish_deferred(self) -> tuple[int, dict[str, bytes]]:
         """What a preview build left for after the pages (see PageRenderer.render_deferred)."""
-        with collector_paused():
+        with _collector_paused():
             return self.renderer.render_deferred()
 
     def _assemble(self, sink: Staging | None) -> BuildResult:
@@ -119,13 +119,13 @@ class Builder:
 
 
 @contextlib.contextmanager
-def collector_paused() -> Iterator[None]:
-    """Python's cycle collector stays off while a build runs, and while its caches are saved.
-    Builds make next to no cyclic garbage (Python-Markdown leaves five small objects a text;
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector stays off while a build runs (and a build process never turns
+    it back on: see cli._build). Builds make next to no cyclic garbage (Python-Markdown leaves five small objects a text;
     nothing of ours may make more: a test counts), so there is nothing for it to find, yet
     with a growing heap it kept making full passes over it: about 3 s of a cold build at
-    10,000 events, in both processes, and 0.7 s more in saving the caches after it. `serve`
-    collects after each rebuild instead, in a quiet moment."""
+    10,000 events, in both processes. `serve` collects after each rebuild instead, in a
+    quiet moment."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
@@ -164,8 +164,7 @@ def build(
     except BaseException:
         staging.abort()
         raise
-    with collector_paused():
-        builder.renderer.markdown.save()
+    builder.renderer.markdown.save()
     result.timings["write"] = time.perf_counter() - started - result.seconds
     result.seconds = time.perf_counter() - started
     return result

@@ -454,12 +454,8 @@ class PageRenderer:
         if self.ahead is not None:  # texts converted while the site was loaded (see ahead.py)
             self.markdown.add(self.ahead.take(term_names))
             self.ahead = None
-        parallel = self.workers > 1 and len(todo) >= PARALLEL_FROM
+        # (waited for only now: routes and keys are worked out while it compiles)
         if self.precompiling is not None:  # what it compiled is in the cache once it is done
-            if not parallel and not self.precompiling.done():
-                # the pages would convert them, one by one: done here, the wait overlaps it
-                for text in unconverted_texts(site, self.markdown):
-                    self.markdown.render(text)
             self.precompiling.wait()
             self.precompiling = None
         notes, note = (self._template(f"partials/{name}.html", errors) for name in ("notes", "note"))
@@ -468,7 +464,9 @@ class PageRenderer:
         finish = PageFinisher(site, notes.render, note.render)
         self._standalone = functools.partial(finish, root=absolute_url(base_url), standalone=True)
         job = _Job(self, todo, site, base_url, shared, finish)
-        fresh, job_errors = job.run_parallel() if parallel else job.run()
+        fresh, job_errors = (
+            job.run_parallel() if self.workers > 1 and len(todo) >= PARALLEL_FROM else job.run()
+        )
         errors += job_errors
         pages.update(fresh)
         self._standalone_html = {}
@@ -744,6 +742,16 @@ class _Job:
                 pages[route.path] = page
         return pages, errors
 
+    def texts(self) -> list[TextKey]:
+        """Every Markdown text the pages will ask for, as the templates ask for them."""
+        keys = []
+        for items in self.site.by_kind.values():
+            for item in items.values():
+                for what, path, value in walk(item):
+                    if what == "text":
+                        keys.append((value, item.id, False) if path == () else (value, "", True))
+        return [key for key in dict.fromkeys(keys) if not self.renderer.markdown.cached(key)]
+
     def convert(self, part: int) -> list[Markup]:
         """A part of the texts, converted (in the part's order: the other process knows the
         keys, so only the HTML travels between them)."""
@@ -778,7 +786,7 @@ class _Job:
         # whichever process takes them is not the one the other waits for at the end.
         first = [producers] if producers and not kept else []
         self.parts = {
-            "texts": _in_parts(unconverted_texts(self.site, self.renderer.markdown)),
+            "texts": _in_parts(self.texts()),
             "pages": first + _in_parts([pair for pair in self.todo if not pair[0].producer]),
         }
         # (imported here: a site of fewer than PARALLEL_FROM pages never needs them)
@@ -809,18 +817,6 @@ class _Job:
                 errors += more_errors
         _CURRENT_JOB = None
         return pages, errors
-
-
-def unconverted_texts(site: Site, markdown: MarkdownRenderer) -> list[TextKey]:
-    """Every Markdown text the pages will ask for, as the templates ask for them, that is
-    not converted yet."""
-    keys = []
-    for items in site.by_kind.values():
-        for item in items.values():
-            for what, path, value in walk(item):
-                if what == "text":
-                    keys.append((value, item.id, False) if path == () else (value, "", True))
-    return [key for key in dict.fromkeys(keys) if not markdown.cached(key)]
 
 
 def _in_parts(work: list[Any]) -> list[list[Any]]:

@@ -161,17 +161,6 @@ class Precompiling:
             if self._pid == 0:
                 _compile_and_exit(env, names)
 
-    def done(self) -> bool:
-        """Whether the helper has finished, without waiting for it."""
-        if self._pid:
-            try:
-                finished, _ = os.waitpid(self._pid, os.WNOHANG)
-            except ChildProcessError:  # (already reaped where a host program ignores SIGCHLD)
-                finished = self._pid
-            if finished:
-                self._pid = 0
-        return not self._pid
-
     def wait(self) -> None:
         """Until the helper is done (a fraction of a second; a build that failed early waits
         too, so the cache is left complete for the next one)."""

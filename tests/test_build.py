@@ -278,7 +278,6 @@ def test_templates_compiled_ahead_are_the_ones_the_renderer_uses(project: Projec
     no helper and no cache, renders."""
     import jinja2
 
-    from explainer import templating
     from explainer.pipeline import Project as Paths
     from explainer.pipeline import assemble
 
@@ -293,12 +292,9 @@ def test_templates_compiled_ahead_are_the_ones_the_renderer_uses(project: Projec
     assert project.cli("--quiet").code == 0
     assert compiled_here == []
     assert (project.root / ".cache/explainer/templates").is_dir()
-    # after a template edit, the helper compiles it again; a renderer that gets there first
-    # converts the Markdown meanwhile (forced here, with no converted texts kept)
+    # after a template edit, the helper compiles it again
     event_template = project.root / "templates/event.html"
     event_template.write_text(event_template.read_text() + "{# edited #}\n")
-    (project.root / ".cache/explainer/markdown.marshal").unlink()
-    monkeypatch.setattr(templating.Precompiling, "done", lambda self: False)
     assert project.cli("--quiet").code == 0
     assert compiled_here == []
 
@@ -310,7 +306,7 @@ def test_templates_compiled_ahead_are_the_ones_the_renderer_uses(project: Projec
 
 
 def test_a_build_leaves_next_to_no_cyclic_garbage() -> None:
-    """Builds run with the cycle collector paused (pipeline.collector_paused), which is only
+    """Builds run with the cycle collector paused (pipeline._collector_paused), which is only
     right while they leave next to nothing in reference cycles: Python-Markdown's five small
     objects a text, and the route planner of the build. A nested function of ours that calls
     itself (a cycle a page or a text) must not come back."""
