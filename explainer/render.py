@@ -89,13 +89,15 @@ class _Fragment:
     texts: frozenset[TextKey]
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Page:
     """The page being rendered: where it is, and the items whose titles it has shown."""
 
     route: routes.Route
     root: str
     lookups: set[tuple[str, str]]
+    # while a cached() fragment renders: each link it made (output path, link from this page)
+    links: list[tuple[str, str]] | None = None
 
     @functools.cached_property
     def folder(self) -> str:
@@ -103,6 +105,17 @@ class _Page:
         (which no output path starts with)."""
         top, slash, _ = self.route.path.partition("/")
         return top + slash if slash else "/"
+
+
+@dataclass(frozen=True)
+class _CachedHtml:
+    """What a macro made of some arguments on one page, for cached() to give other pages."""
+
+    arguments: tuple[Any, ...]  # (kept, so their ids in the key stay theirs while it is kept)
+    html: str  # (Markup, as a macro returns it)
+    links: tuple[tuple[str, str], ...]  # (output path, link as made from that page)
+    lookups: frozenset[tuple[str, str]]
+    texts: frozenset[TextKey]
 
 
 @dataclass(frozen=True)
@@ -294,8 +307,10 @@ class PageRenderer:
             url=self._url,
             asset=self._asset,
             title_of=self._title_of,
+            cached=self._cached,
             navigation=routes.NAVIGATION,
         )
+        self._cached_html: dict[tuple[Any, ...], _CachedHtml] = {}  # by macro and arguments
         self._page: _Page = _Page(routes.Route("index.html", "", ""), "", set())
         self.ahead: AheadConversion | None = None  # a helper converting texts meanwhile, if any
         self._site: Site | None = None
@@ -307,8 +322,12 @@ class PageRenderer:
         comparing the paths part by part)."""
         page = self._page
         if page.route.absolute_links or not path.startswith(page.folder):
-            return page.root + path
-        return routes.relative_link(page.route.path, path)
+            url = page.root + path
+        else:
+            url = routes.relative_link(page.route.path, path)
+        if page.links is not None:
+            page.links.append((path, url))
+        return url
 
     def _asset(self, name: str) -> str:
         """A link to a file of templates/assets, by its name there ('style.css')."""
@@ -322,6 +341,39 @@ class PageRenderer:
         assert self._site is not None
         self._page.lookups.add((kind, item_id))
         return self._site.title(kind, item_id)
+
+    def _cached(self, macro: jinja2.runtime.Macro, *arguments: Any) -> str:
+        """`{{ cached(macro, item) }}`: what the macro makes of these arguments, made once per
+        render and given to every page where it comes out the same (Hugo's partialCached). An
+        event's line on the timeline recurs on the page of each month, actor and sticking
+        point it belongs to: 40,000 lines at 10,000 events.
+
+        For macros whose output depends only on their arguments, links (href, url, asset) and
+        titles (title_of): another page gets the same HTML when each link in it is the same
+        from that page, and the titles count as shown there too."""
+        key = (macro, *map(id, arguments))
+        page = self._page
+        known = self._cached_html.get(key)
+        if known is not None and all(self._url(path) == link for path, link in known.links):
+            page.lookups.update(known.lookups)
+            self.markdown.used.update(known.texts)
+            return known.html
+        outer = page.links, page.lookups, self.markdown.used
+        page.links, page.lookups, self.markdown.used = [], set(), set()
+        try:
+            html = macro(*arguments)
+            known = _CachedHtml(
+                arguments, html, tuple(page.links), frozenset(page.lookups), frozenset(self.markdown.used)
+            )
+        finally:
+            links, lookups, used = outer
+            if links is not None:
+                links += page.links
+            lookups |= page.lookups
+            used |= self.markdown.used
+            page.links, page.lookups, self.markdown.used = outer
+        self._cached_html[key] = known
+        return html
 
     def assets(self) -> tuple[dict[str, bytes], dict[str, str]]:
         """Static files under templates/assets, and the output path of each by its name.
@@ -355,6 +407,7 @@ class PageRenderer:
         """
         asset_files, asset_paths = self.assets()
         self._asset_paths, self._site, self._sink = asset_paths, site, sink
+        self._cached_html = {}  # (made from the last site's items)
         self._standalone_html = {}
         rendered = Rendered()
         for path, data in asset_files.items():
@@ -488,6 +541,7 @@ class PageRenderer:
                     k: v for k, v in self._fragments.items() if (k[1], k[2]) in site.fingerprints
                 }
             self._forget_unused_texts(pages, every_time=not prose_only)
+        self._cached_html = {}
         return rendered, errors
 
     def _stored_lookups_key(self, lookups: set[tuple[str, str]], site: Site) -> str:

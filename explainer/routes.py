@@ -357,6 +357,7 @@ class _Pages:
             "month_index": [],
             "neighbours": [],
             "show_filters": False,
+            "cards": False,  # each event with its whole account (else a line linking to it)
         }
         return Route(path, "timeline.html", title, {**defaults, **context}, description, lastmod)
 
@@ -401,6 +402,7 @@ class _Pages:
                 count=len(self.events),
                 filters=filters,
                 show_filters=True,
+                cards=True,  # (a paged timeline has no events here; its months list lines)
                 intro=site.config.timeline_intro,
                 timeline_link={e.id: plan.card_path(e) for e in (overview.background if overview else [])},
             )

@@ -382,3 +382,46 @@ def test_a_large_replaced_site_is_deleted_by_a_detached_process(project: Project
         time.sleep(0.1)
     assert not list(project.root.glob(".output.*"))
     assert tree_digest(project.out).keys() == first.keys()
+
+
+def test_cached_macros_give_every_page_what_a_direct_call_would(tmp_path: Path) -> None:
+    """cached(macro, item) makes a macro's HTML once and gives it to other pages: on a long
+    timeline (month, actor and sticking-point pages, events linked from other folders and
+    from their own) the site is byte for byte the one the plain macro calls make, and a
+    month page lists its events as lines, within the page budget."""
+    import re
+    import shutil
+
+    from explainer.pipeline import Builder, Project
+
+    sys.path.insert(0, str(REPO / "bench"))
+    from synth import synthesize
+
+    synthesize(tmp_path / "site_src", 120, seed=5)
+    cached, direct = tmp_path / "cached", tmp_path / "direct"
+    shutil.copytree(REPO / "templates", cached)
+    # an event's line also on event pages, where its link is not the one actor pages have
+    event = cached / "event.html"
+    event.write_text(
+        event.read_text(encoding="utf-8")
+        .replace("import date_span,", "import event_line, date_span,")
+        .replace("</article>", "{% if next %}<ol>{{ cached(event_line, next) }}</ol>{% endif %}</article>"),
+        encoding="utf-8",
+    )
+    shutil.copytree(cached, direct)
+    uses = 0
+    for template in direct.rglob("*.html"):
+        text = template.read_text(encoding="utf-8")
+        plain, count = re.subn(r"cached\((\w+), ", r"\1(", text)
+        uses += count
+        template.write_text(plain, encoding="utf-8")
+    assert uses >= 3
+    built = Builder(Project(tmp_path / "site_src", cached, tmp_path / "out")).assemble()
+    expected = Builder(Project(tmp_path / "site_src", direct, tmp_path / "out")).assemble()
+    assert built.rendered.files == expected.rendered.files
+    months = [path for path in built.rendered.files if path.startswith("timeline/by-month/")]
+    assert months
+    for path in months:
+        page = BeautifulSoup(built.rendered.files[path], "html.parser")
+        assert page.select("li.event-summary a[href]") and not page.select("article.event")
+        assert len(built.rendered.files[path]) < 60 * 1024

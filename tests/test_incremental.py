@@ -197,6 +197,8 @@ def test_edits_on_a_long_timeline_match_fresh_builds(tmp_path: Path) -> None:
     edits = [
         ("an event's text", append("events/event-00042.md", "\nOne more sentence.\n"), True),
         ("an actor's text", append("actors/actor-00003.md", "\nOne more sentence.\n"), True),
+        # (shown in cached() event lines on pages that do not show the actor otherwise)
+        ("an actor's name", replace("actors/actor-00003.md", 'name: "', 'name: "Renamed '), False),
         ("an event's date", replace("events/event-00042.md", "date: ", "date: 1999-01-01\n# "), False),
         ("the date fixed", replace("events/event-00042.md", "date: 1999-01-01\n# ", "date: "), False),
         (
