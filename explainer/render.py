@@ -351,7 +351,8 @@ class PageRenderer:
         For macros whose output depends only on their arguments, links (href, url, asset) and
         titles (title_of): another page gets the same HTML when each link in it is the same
         from that page, and the titles count as shown there too."""
-        key = (macro, *map(id, arguments))
+        # (text by value: equal strings are often different objects)
+        key = (macro, *[value if type(value) is str else id(value) for value in arguments])
         page = self._page
         known = self._cached_html.get(key)
         if known is not None and all(self._url(path) == link for path, link in known.links):
