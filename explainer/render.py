@@ -345,8 +345,8 @@ class PageRenderer:
     def _cached(self, macro: jinja2.runtime.Macro, *arguments: Any) -> str:
         """`{{ cached(macro, item) }}`: what the macro makes of these arguments, made once per
         render and given to every page where it comes out the same (Hugo's partialCached). An
-        event's line on the timeline recurs on the page of each month, actor and sticking
-        point it belongs to: 40,000 lines at 10,000 events.
+        event's line on the timeline recurs on the page of its month and of each actor and
+        sticking point it involves: 43,000 lines from 10,000 events.
 
         For macros whose output depends only on their arguments, links (href, url, asset) and
         titles (title_of): another page gets the same HTML when each link in it is the same
