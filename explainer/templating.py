@@ -111,8 +111,9 @@ class _Template(jinja2.Template):
 
 def environment(templates: Path, compiled: Path | None = None, once: bool = False) -> jinja2.Environment:
     """The environment for `templates` (autoescaped, undefined names are errors), without the
-    filters and globals, which the renderer adds (before loading any template: see _Template). `compiled`: where compiled templates are
-    kept between builds. `once`: one build only, so templates are not checked for changes."""
+    filters and globals, which the renderer adds before loading any template (see _Template).
+    `compiled`: where compiled templates are kept between builds. `once`: one build only, so
+    templates are not checked for changes."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates.resolve()),  # (compiled templates are kept by path)
         autoescape=jinja2.select_autoescape(("html", "xml"), default_for_string=True, default=False),
