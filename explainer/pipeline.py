@@ -121,11 +121,11 @@ class Builder:
 @contextlib.contextmanager
 def _collector_paused() -> Iterator[None]:
     """Python's cycle collector stays off while a build runs (and a build process never turns
-    it back on: see cli._build). Builds make next to no cyclic garbage (Python-Markdown leaves five small objects a text;
-    nothing of ours may make more: a test counts), so there is nothing for it to find, yet
-    with a growing heap it kept making full passes over it: about 3 s of a cold build at
-    10,000 events, in both processes. `serve` collects after each rebuild instead, in a
-    quiet moment."""
+    it back on: see cli._build). Builds make next to no cyclic garbage (Python-Markdown
+    leaves five small objects a text; nothing of ours may make more: a test counts), so there
+    is nothing for it to find, yet with a growing heap it kept making full passes over it:
+    about 3 s of a cold build at 10,000 events, in both processes. `serve` collects after
+    each rebuild instead, in a quiet moment."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:

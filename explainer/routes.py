@@ -12,7 +12,7 @@ import dataclasses
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from itertools import groupby
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any
 
 from . import charts, markup
 from .dates import PartialDate
@@ -268,21 +268,6 @@ class _Pages:
     events, actors, ...). What several pages share is computed on first use, so rebuilding a
     few pages after an edit (see `rebuild`) costs little more than those pages."""
 
-    # the method that builds each family's pages (by name: bound methods kept on the planner
-    # would make it a reference cycle, and its lists of every event garbage for the collector)
-    BUILDERS: ClassVar[dict[str, str]] = {
-        "section": "section",
-        "filter": "timeline_filter",
-        "month": "month",
-        "event": "event",
-        "actor": "actor",
-        "phase": "phase",
-        "sticking_point": "sticking_point",
-        "page": "page",
-        "data": "data",
-        "special": "special",
-    }
-
     def __init__(self, site: Site):
         self.site = site
         self.as_of = site.config.as_of
@@ -291,7 +276,7 @@ class _Pages:
         """Every page this site has, in a stable order (which the sitemap keeps)."""
         site = self.site
         found: list[Origin] = [("section", path) for path in _SECTION_PATHS]
-        found += [("filter", f"{f.kind}:{f.id}") for f in self.filters]
+        found += [("timeline_filter", f"{f.kind}:{f.id}") for f in self.filters]
         if self.plan.paged:
             found += [("month", label) for label, _ in self.plan.months]
         found += [("event", event_id) for event_id in site.events]
@@ -302,8 +287,11 @@ class _Pages:
         return found
 
     def build(self, origin: Origin) -> Route:
+        """A family's pages are built by the method named after it. (Looked up when needed: a
+        table of bound methods kept on the planner would make it a reference cycle, and its
+        lists of every event garbage for the collector.)"""
         family, member = origin
-        return dataclasses.replace(getattr(self, self.BUILDERS[family])(member), origin=origin)
+        return dataclasses.replace(getattr(self, family)(member), origin=origin)
 
     # What several pages share -----------------------------------------------------------
 
