@@ -17,6 +17,7 @@ drops `javascript:` and `data:` links.
 
 from __future__ import annotations
 
+import itertools
 import re
 import xml.etree.ElementTree as etree
 from collections.abc import Callable, Iterable, Iterator
@@ -48,6 +49,10 @@ TERM_OPEN, TERM_MID, TERM_CLOSE = MARK + "\ue006", "\ue007", "\ue008"
 # A cross-link while Markdown runs: XREF_OPEN kind:id XREF_MID words XREF_CLOSE
 XREF_OPEN, XREF_MID, XREF_CLOSE = MARK + "\ue009", "\ue00a", "\ue00b"
 OPENING = len(MARK) + 1  # how many characters a marker opens with
+# Between the stretches of one text while terms are spotted: NUL, unless a stretch holds one,
+# since case folding is many times faster on ASCII text; else a character the loader removes
+# from all content.
+_STRETCH_ENDS = ("\0", "\ue00d")
 _XREF_SPAN = re.compile(f"{XREF_OPEN}([a-z_]+):([a-z0-9-]+){XREF_MID}(.*?){XREF_CLOSE}", re.DOTALL)
 _MARKED_SPANS = re.compile(
     f"({CITE_OPEN}[^{CITE_CLOSE}]*{CITE_CLOSE}|{TITLE_OPEN}[^{TITLE_CLOSE}]*{TITLE_CLOSE}"
@@ -192,9 +197,19 @@ class _TextPass(Treeprocessor):
     def run(self, root: etree.Element) -> None:
         # (methods, not nested functions: a nested function that calls itself is a reference
         # cycle, garbage left for the cycle collector after every text)
-        self.seen: set[str] = set()  # the terms marked so far in this text
         self.in_link = False  # inside a cross-link, which may span several text nodes
+        # Glossary spotting waits until the walk is done, then looks at every stretch of the
+        # text at once: once per stretch was a quarter of converting a text.
+        self.texts: list[tuple[etree.Element, bool, list[str]]] = []  # (where, tail?, parts)
+        self.stretches: list[tuple[list[str], int]] = []  # parts[index]: a stretch to spot in
+        self.by_hand: list[tuple[int, str]] = []  # (stretches before it, term id) per hand link
         self._visit(root, False, bool(self.glossary.ids))
+        if self.stretches:
+            marked = self.glossary.mark_all([parts[index] for parts, index in self.stretches], self.by_hand)
+            for (parts, index), text in zip(self.stretches, marked, strict=True):
+                parts[index] = text
+            for element, tail, parts in self.texts:
+                setattr(element, "tail" if tail else "text", "".join(parts))
 
     def _visit(self, element: etree.Element, plain: bool, spot: bool) -> None:
         tag = element.tag
@@ -208,31 +223,41 @@ class _TextPass(Treeprocessor):
         if style.startswith("text-align:"):
             element.set("class", "align-" + style.split(":", 1)[1].strip(" ;"))
         if element.text and not plain:
-            element.text = self.mark(_smarten(element.text), spot)
+            element.text = _smarten(element.text)
+            self.note(element, False, spot)
         for child in element:
             self._visit(child, plain, spot)
             if child.tail and not plain:
-                child.tail = self.mark(_smarten(child.tail), spot)
+                child.tail = _smarten(child.tail)
+                self.note(child, True, spot)
 
-    def mark(self, text: str, spot: bool) -> str:
-        """Mark first mentions of terms in plain stretches of `text` (not in markers or links)."""
-        glossary, seen = self.glossary, self.seen
-        if not glossary.ids or not (spot or XREF_OPEN in text or XREF_CLOSE in text):
-            return text
-        parts = _MARKED_SPANS.split(text)
-        for index, part in enumerate(parts):
+    def note(self, element: etree.Element, tail: bool, spot: bool) -> None:
+        """Note the plain stretches of a text (not in markers or links) where terms may be
+        spotted, and the terms it links by hand (their first mention is then that link)."""
+        text = element.tail if tail else element.text
+        assert text is not None
+        if not self.glossary.ids or not (spot or XREF_OPEN in text or XREF_CLOSE in text):
+            return
+        parts: list[str] = []
+        noted = len(self.stretches)
+        for index, part in enumerate(_MARKED_SPANS.split(text)):
             if index % 2:  # a marker: note what it opens or closes, change nothing
                 if part.startswith(TERM_OPEN):
-                    seen.add(part[OPENING:].lstrip("!").split(TERM_MID, 1)[0])
+                    self.by_hand.append(
+                        (len(self.stretches), part[OPENING:].lstrip("!").split(TERM_MID, 1)[0])
+                    )
                 self.in_link = self.in_link or part.startswith(XREF_OPEN)
-                continue
-            if self.in_link and XREF_CLOSE in part:
-                inside, _, after = part.partition(XREF_CLOSE)
+            elif self.in_link and XREF_CLOSE in part:
+                inside, _, part = part.partition(XREF_CLOSE)
                 self.in_link = False
-                parts[index] = inside + XREF_CLOSE + (glossary.mark(after, seen) if spot else after)
+                parts.append(inside + XREF_CLOSE)
+                if spot:
+                    self.stretches.append((parts, len(parts)))
             elif spot and not self.in_link:
-                parts[index] = glossary.mark(part, seen)
-        return "".join(parts)
+                self.stretches.append((parts, len(parts)))
+            parts.append(part)
+        if len(self.stretches) > noted:
+            self.texts.append((element, tail, parts))
 
 
 _TYPOGRAPHY = (
@@ -285,9 +310,30 @@ class _Glossary:
         `str.find` looks for each name in the case-folded text instead. Where no two names in
         the text can overlap, only the first mention of each term not yet seen is looked for.
         """
+        return self._mark(text, seen, [])
+
+    def mark_all(self, stretches: list[str], by_hand: list[tuple[int, str]]) -> list[str]:
+        """The stretches of one text, each marked as mark() would, in turn, with one `seen`
+        (at first empty); `by_hand`: (k, term id) for a term linked by hand before stretch k,
+        seen from there on. One look at them all costs far less than one a stretch."""
+        starts = [0, *itertools.accumulate(len(stretch) + 1 for stretch in stretches)]
+        events = [(starts[before], term_id) for before, term_id in by_hand]
+        for end in _STRETCH_ENDS:
+            text = end.join(stretches)
+            if text.count(end) == len(stretches) - 1:
+                break
+        return self._mark(text, set(), events).split(end)
+
+    def _mark(self, text: str, seen: set[str], by_hand: list[tuple[int, str]]) -> str:
+        """mark(), with terms seen from a place in `text` on ((place, term id), in order)."""
         folded = text.casefold()
         origin = None if len(folded) == len(text) else _origins(text)
-        present = [*filter(folded.__contains__, self.names)]  # (no bytecode per name: this runs a lot)
+        # (where no names overlap, looking for each is what telling which are present costs)
+        present = (
+            self.names
+            if origin is None and not self.entangled
+            else [*filter(folded.__contains__, self.names)]
+        )
         if seen.issuperset(map(self.ids.__getitem__, present)):
             return text
         overlapping = origin is not None or (
@@ -310,16 +356,20 @@ class _Glossary:
                 start = folded.find(name, start + 1)
         found.sort()
         pieces: list[str] = []
-        copied = taken = 0
+        copied = taken = linked = 0
         for start, minus_length, first, last, name in found:
             if start < taken:
                 continue  # inside a mention already taken
             taken = start - minus_length
+            while linked < len(by_hand) and by_hand[linked][0] <= first:
+                seen.add(by_hand[linked][1])
+                linked += 1
             term_id = self.ids[name]
             if term_id not in seen:
                 seen.add(term_id)
                 pieces += (text[copied:first], term_marker(term_id, text[first:last], by_hand=False))
                 copied = last
+        seen.update(term_id for _, term_id in by_hand[linked:])
         if not pieces:
             return text
         pieces.append(text[copied:])

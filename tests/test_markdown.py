@@ -99,16 +99,40 @@ def _marked_by_regex(text: str, seen: set[str]) -> str:
 @example(["gaza", "gaza strip talks"], set())
 def test_glossary_spotting_finds_what_the_regex_found(stretches: list[str], seen: set[str]) -> None:
     """Longest name first at each place, whole words only, case ignored, the search going on
-    after each mention (a seen term's mention still hides the names inside it). The stretches
-    of one text are marked in turn with one `seen`, as the Markdown pass marks them."""
+    after each mention (a seen term's mention still hides the names inside it)."""
     glossary = markup._Glossary()
     glossary.update(GLOSSARY)
-    first_seen, expected_seen = set(seen), set(seen)
     for text in stretches:
+        expected_seen = set(seen)
         assert glossary.mark(text, seen) == _marked_by_regex(text, expected_seen)
         assert seen == expected_seen
-    # the next text, on the same glossary, starts from its own `seen`
-    assert glossary.mark(stretches[0], set(first_seen)) == _marked_by_regex(stretches[0], set(first_seen))
+
+
+@settings(max_examples=500, deadline=None, derandomize=True)
+@given(
+    st.lists(st.lists(st.sampled_from(GLOSSARY_BITS), max_size=20).map("".join), min_size=1, max_size=4),
+    st.lists(st.tuples(st.integers(0, 4), st.sampled_from(sorted(set(GLOSSARY.values())))), max_size=3),
+    st.sampled_from(["", "\0"]),
+)
+@example(["gaza", "gaza strip talks"], [], "")
+@example(["truce", "truce"], [(1, "truce")], "")
+@example(["truce"], [(0, "truce")], "\0")
+def test_the_stretches_of_a_text_are_marked_in_turn(
+    stretches: list[str], by_hand: list[tuple[int, str]], stray: str
+) -> None:
+    """The Markdown pass spots terms in all of a text's stretches at once: the same as marking
+    them in turn with one `seen`, a term linked by hand counting as seen from its link on,
+    even where a stretch holds the character that separates them in the joined text."""
+    glossary = markup._Glossary()
+    glossary.update(GLOSSARY)
+    stretches = [stretches[0] + stray, *stretches[1:]]
+    by_hand = sorted((min(before, len(stretches)), term_id) for before, term_id in by_hand)
+    seen: set[str] = set()
+    expected = []
+    for index, text in enumerate(stretches):
+        seen.update(term_id for before, term_id in by_hand if before == index)
+        expected.append(_marked_by_regex(text, seen))
+    assert glossary.mark_all(stretches, by_hand) == expected
 
 
 def test_glossary_spotting_folds_case_beyond_one_letter_for_one() -> None:
