@@ -31,7 +31,9 @@ from markdown.extensions.footnotes import FootnoteExtension
 from markdown.extensions.tables import TableExtension
 from markdown.extensions.toc import TocExtension, TocTreeprocessor
 from markdown.extensions.toc import slugify as toc_slugify
+from markdown.preprocessors import NormalizeWhitespace
 from markdown.treeprocessors import Treeprocessor
+from markdown.util import ETX, STX
 from markupsafe import Markup
 
 from . import routes
@@ -515,6 +517,23 @@ class _Toc(TocExtension):
     TreeProcessorClass = _HeadingIds
 
 
+_SPACES_ONLY_LINE = re.compile(r"(?<=\n) +\n")
+
+
+class _NormalizeWhitespace(NormalizeWhitespace):
+    """Python-Markdown's first pass, the same but for its last step: the regex that empties
+    lines of spaces, led by a lookbehind and so tried at every position of every text, runs
+    only on a text with a line that starts with a space."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        source = "\n".join(lines).replace(STX, "").replace(ETX, "")
+        source = source.replace("\r\n", "\n").replace("\r", "\n") + "\n\n"
+        source = source.expandtabs(self.md.tab_length)
+        if "\n " in source:
+            source = _SPACES_ONLY_LINE.sub("\n", source)
+        return source.split("\n")
+
+
 class _ExplainerSyntax(Extension):
     """Raw HTML is text; images are not part of the syntax (nothing may load from elsewhere)."""
 
@@ -524,6 +543,7 @@ class _ExplainerSyntax(Extension):
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:
         md.preprocessors.deregister("html_block")
+        md.preprocessors.register(_NormalizeWhitespace(md), "normalize_whitespace", 30)
         for pattern in ("html", "image_link", "image_reference", "short_image_ref"):
             md.inlinePatterns.deregister(pattern)
         for kind, name, attribute, needs in _PREFILTERS:

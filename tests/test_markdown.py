@@ -9,6 +9,7 @@ from bs4 import BeautifulSoup
 from conftest import Project
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from markdown.preprocessors import NormalizeWhitespace
 
 from explainer import markup
 from explainer.markup import MarkdownRenderer
@@ -31,10 +32,11 @@ def test_footnotes_tables_smart_quotes_and_heading_anchors() -> None:
 
 @pytest.fixture(scope="module")
 def unfiltered() -> MarkdownRenderer:
-    """Python-Markdown trying every pattern everywhere, and the table-of-contents pass on every
-    text, as it does by itself."""
+    """Python-Markdown trying every pattern everywhere, and the table-of-contents pass and
+    its own whitespace pass on every text, as it does by itself."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(markup, "_PREFILTERS", ())
+        patch.setattr(markup, "_NormalizeWhitespace", NormalizeWhitespace)
         patch.setattr(markup, "_may_have_headings", lambda text: True)
         return MarkdownRenderer()
 
@@ -53,6 +55,7 @@ MARKDOWN_BITS = [
 @example("Title\n---\nText.")
 @example("[TOC]\n\n# One\n\n## Two")
 @example("Text\n*  *  *\nMore text")
+@example("- item\n   \n\n  more\n \t\nText")
 def test_skipping_patterns_that_cannot_match_changes_nothing(unfiltered: MarkdownRenderer, text: str) -> None:
     """The patterns skipped on text without their characters (markup._PREFILTERS) would not
     have matched there, and the heading-id pass skipped on text without headings
