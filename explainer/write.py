@@ -107,6 +107,20 @@ def _delete(folder: Path, apart: bool) -> None:
     shutil.rmtree(folder, ignore_errors=True)
 
 
+_WRITE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
+def _write(target: str, data: bytes) -> None:
+    """Path.write_bytes() without pathlib's objects and buffered writer."""
+    descriptor = os.open(target, _WRITE, 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(descriptor, view) :]
+    finally:
+        os.close(descriptor)
+
+
 class Staging:
     """A fresh temporary folder beside the output folder, filled file by file, then swapped in.
 
@@ -130,18 +144,25 @@ class Staging:
             umask = os.umask(0)
             os.umask(umask)
             self.folder.chmod(0o777 & ~umask)
+            self._folder = str(self.folder)
+            self._folders: set[str] = {""}  # made so far (by this process)
         except OSError as error:
             raise OutputError(
                 f"{display_path(self.out)}: cannot prepare the output folder: {error.strerror}"
             ) from None
 
     def put(self, path: str, data: bytes) -> str:
-        """Stage one file; returns its digest."""
-        relative = _safe_relative(path)
-        target = self.folder / relative
+        """Stage one file; returns its digest. (With the os module's calls, not pathlib's: a
+        site at 10,000 events has 12,000 files, and pathlib's objects and buffered writer cost
+        a third more than the system calls themselves.)"""
+        relative = _safe_relative(path).as_posix()
+        target = os.path.join(self._folder, relative)
         file_digest = digest(data)
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
+            folder = os.path.dirname(relative)
+            if folder not in self._folders:
+                os.makedirs(os.path.join(self._folder, folder), exist_ok=True)
+                self._folders.add(folder)
             last = self.previous.get(path)
             if last and last[2] == file_digest:
                 try:
@@ -151,7 +172,7 @@ class Staging:
                         return file_digest
                 except OSError:
                     pass  # gone, or the filesystem cannot link: write it
-            target.write_bytes(data)
+            _write(target, data)
         except OSError as error:
             raise self._failed(error) from None
         return file_digest
