@@ -32,7 +32,7 @@ from markdown.extensions.tables import TableExtension
 from markdown.extensions.toc import TocExtension, TocTreeprocessor
 from markdown.extensions.toc import slugify as toc_slugify
 from markdown.preprocessors import NormalizeWhitespace
-from markdown.treeprocessors import Treeprocessor
+from markdown.treeprocessors import InlineProcessor, Treeprocessor
 from markdown.util import ETX, STX
 from markupsafe import Markup
 
@@ -574,6 +574,12 @@ class MarkdownRenderer:
         )
         self._heading_ids = self._md.treeprocessors["toc"]
         assert isinstance(self._heading_ids, _HeadingIds)
+        # The inline pass asks its registry for each pattern by position, on every stretch of
+        # text; a registry sorts itself and tests the key's type each time, a list is just
+        # read (the patterns are all registered by now): 3 % of converting a text.
+        inline_pass = self._md.treeprocessors["inline"]
+        assert isinstance(inline_pass, InlineProcessor)
+        inline_pass.inlinePatterns = list(self._md.inlinePatterns)  # type: ignore[assignment]
         # (kept per renderer, like the patterns: a renderer made to compare with runs it always)
         self._may_have_headings = _may_have_headings
         self._cache: dict[TextKey, Markup] = {}
