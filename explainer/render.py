@@ -148,6 +148,7 @@ _SCALARS = frozenset({str, int, float, bool, type(None), PartialDate})
 
 
 _NO_ITEMS: frozenset[ItemKey] = frozenset()
+_NO_TEXTS: frozenset[TextKey] = frozenset()
 
 
 class ContextKeys:
@@ -541,7 +542,8 @@ class PageRenderer:
                 self._fragments = {
                     k: v for k, v in self._fragments.items() if (k[1], k[2]) in site.fingerprints
                 }
-            self._forget_unused_texts(pages, every_time=not prose_only)
+            if not self.once:  # (a build that renders once keeps every text it converted)
+                self._forget_unused_texts(pages, every_time=not prose_only)
         self._cached_html = {}
         return rendered, errors
 
@@ -627,20 +629,14 @@ class PageRenderer:
         site: Site,
     ) -> _RenderedPage:
         """A rendered file: staged at once when building to disk (then only its digest is
-        kept), or kept in memory for `check` and `serve`."""
+        kept), or kept in memory for `check` and `serve`. What it looked up and which texts
+        it showed matter only to a renderer that renders again: a build that renders once
+        keeps neither (nor does its worker send them back, some 15 MB at 10,000 events)."""
+        shown, used = (_NO_ITEMS, _NO_TEXTS) if self.once else (frozenset(lookups), frozenset(texts))
         if self._sink is None:
-            return _RenderedPage(
-                key, frozenset(lookups), self._stored_lookups_key(lookups, site), content, frozenset(texts)
-            )
+            return _RenderedPage(key, shown, self._stored_lookups_key(lookups, site), content, used)
         file_digest = self._sink.put(route.path, content)
-        return _RenderedPage(
-            key,
-            frozenset(lookups),
-            self._stored_lookups_key(lookups, site),
-            b"",
-            frozenset(texts),
-            file_digest,
-        )
+        return _RenderedPage(key, shown, self._stored_lookups_key(lookups, site), b"", used, file_digest)
 
     def _produce(
         self, route: routes.Route, key: str, site: Site, base_url: str, finish: PageFinisher
