@@ -51,10 +51,9 @@ TERM_OPEN, TERM_MID, TERM_CLOSE = MARK + "\ue006", "\ue007", "\ue008"
 # A cross-link while Markdown runs: XREF_OPEN kind:id XREF_MID words XREF_CLOSE
 XREF_OPEN, XREF_MID, XREF_CLOSE = MARK + "\ue009", "\ue00a", "\ue00b"
 OPENING = len(MARK) + 1  # how many characters a marker opens with
-# Between the stretches of one text while terms are spotted: NUL, unless a stretch holds one,
-# since case folding is many times faster on ASCII text; else a character the loader removes
-# from all content.
-_STRETCH_ENDS = ("\0", "\ue00d")
+# Between the stretches of one text while terms are spotted: an ASCII character, since case
+# folding is many times faster on ASCII text.
+_STRETCH_END = "\0"
 _XREF_SPAN = re.compile(f"{XREF_OPEN}([a-z_]+):([a-z0-9-]+){XREF_MID}(.*?){XREF_CLOSE}", re.DOTALL)
 _MARKED_SPANS = re.compile(
     f"({CITE_OPEN}[^{CITE_CLOSE}]*{CITE_CLOSE}|{TITLE_OPEN}[^{TITLE_CLOSE}]*{TITLE_CLOSE}"
@@ -318,13 +317,17 @@ class _Glossary:
         """The stretches of one text, each marked as mark() would, in turn, with one `seen`
         (at first empty); `by_hand`: (k, term id) for a term linked by hand before stretch k,
         seen from there on. One look at them all costs far less than one a stretch."""
-        starts = [0, *itertools.accumulate(len(stretch) + 1 for stretch in stretches)]
-        events = [(starts[before], term_id) for before, term_id in by_hand]
-        for end in _STRETCH_ENDS:
-            text = end.join(stretches)
-            if text.count(end) == len(stretches) - 1:
-                break
-        return self._mark(text, set(), events).split(end)
+        text = _STRETCH_END.join(stretches)
+        if text.count(_STRETCH_END) == len(stretches) - 1:
+            starts = [0, *itertools.accumulate(len(stretch) + 1 for stretch in stretches)]
+            events = [(starts[before], term_id) for before, term_id in by_hand]
+            return self._mark(text, set(), events).split(_STRETCH_END)
+        seen: set[str] = set()  # (a stretch holds the separator itself: one at a time, then)
+        marked = []
+        for index, stretch in enumerate(stretches):
+            seen.update(term_id for before, term_id in by_hand if before == index)
+            marked.append(self._mark(stretch, seen, []))
+        return marked
 
     def _mark(self, text: str, seen: set[str], by_hand: list[tuple[int, str]]) -> str:
         """mark(), with terms seen from a place in `text` on ((place, term id), in order)."""
