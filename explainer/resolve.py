@@ -156,7 +156,7 @@ class Site:
             if (
                 ref.kind == owner_kind
                 and ref.id not in seen
-                and (field_name is None or ref.path[:1] == (field_name,))
+                and (field_name is None or (ref.path and ref.path[0] == field_name))
             ):
                 seen[ref.id] = self.get(owner_kind, ref.id)
         return list(seen.values())

@@ -271,6 +271,7 @@ class _Pages:
     def __init__(self, site: Site):
         self.site = site
         self.as_of = site.config.as_of
+        self._filtered: dict[tuple[str, str], list[Event]] = {}  # see filtered_events
 
     def origins(self) -> list[Origin]:
         """Every page this site has, in a stable order (which the sitemap keeps)."""
@@ -327,8 +328,13 @@ class _Pages:
         ]
 
     def filtered_events(self, kind: str, item_id: str) -> list[Event]:
-        field_name = "actors" if kind == "actor" else "sticking_points"
-        return self.site.referring(kind, item_id, "event", field_name)
+        """The events of a timeline filter (asked for by the list of filters, the timeline's
+        counts and the filter's own page: kept, since an actor has hundreds of references)."""
+        found = self._filtered.get((kind, item_id))
+        if found is None:
+            field_name = "actors" if kind == "actor" else "sticking_points"
+            found = self._filtered[(kind, item_id)] = self.site.referring(kind, item_id, "event", field_name)
+        return found
 
     @cached_property
     def phases_with_points(self) -> list[tuple[Phase, list[StickingPoint]]]:
