@@ -326,7 +326,7 @@ class _Glossary:
         marked = []
         for index, stretch in enumerate(stretches):
             seen.update(term_id for before, term_id in by_hand if before == index)
-            marked.append(self._mark(stretch, seen, []))
+            marked.append(self.mark(stretch, seen))
         return marked
 
     def _mark(self, text: str, seen: set[str], by_hand: list[tuple[int, str]]) -> str:
@@ -374,7 +374,6 @@ class _Glossary:
                 seen.add(term_id)
                 pieces += (text[copied:first], term_marker(term_id, text[first:last], by_hand=False))
                 copied = last
-        seen.update(term_id for _, term_id in by_hand[linked:])
         if not pieces:
             return text
         pieces.append(text[copied:])

@@ -152,8 +152,9 @@ class Staging:
             ) from None
 
     def put(self, path: str, data: bytes) -> str:
-        """Stage one file; returns its digest. (With the os module's calls: through pathlib's
-        objects and buffered writer, staging 4,000 pages took 1.74 s of CPU, against 1.41 s.)"""
+        """Stage one file; returns its digest. (With the os module's calls: through pathlib, a
+        Path, a mkdir and a buffered writer per file, staging 4,000 pages took 1.74 s of CPU,
+        against 1.41 s.)"""
         relative = _safe_relative(path).as_posix()
         target = os.path.join(self._folder, relative)
         file_digest = digest(data)
