@@ -26,6 +26,7 @@ from typing import Any, NamedTuple
 
 import markdown
 import nh3
+from markdown.blockprocessors import ParagraphProcessor
 from markdown.extensions import Extension
 from markdown.extensions.footnotes import FootnoteExtension
 from markdown.extensions.tables import TableExtension
@@ -501,6 +502,7 @@ def _may_have_headings(text: str) -> bool:
     return (
         "#" in text
         or "[TOC]" in text
+        or "\r" in text  # (a line end to be, that the test below would not see)
         or (("\n=" in text or "\n-" in text) and _SETEXT_UNDERLINE.search(text) is not None)
     )
 
@@ -517,6 +519,44 @@ class _HeadingIds(TocTreeprocessor):
 
 class _Toc(TocExtension):
     TreeProcessorClass = _HeadingIds
+
+
+# A line that can start no block but a paragraph: it starts with a letter, a marker of ours, or
+# digits not followed by ". " (an ordered list).
+_PLAIN_LINE = r"(?:[^\W\d_]|" + MARK + r"|\d+(?!\d|\.[ ]))[^|\n]*"
+_PLAIN_BLOCK = re.compile(f"{_PLAIN_LINE}(?:\n{_PLAIN_LINE})*")
+
+
+class _PlainParagraph(ParagraphProcessor):
+    """A block of plain lines (see _PLAIN_LINE; no `|` anywhere: tables) is a paragraph, known
+    at once. Python-Markdown tries its dozen block processors on every block first, and each
+    needs something such a block lacks: a blank or indented start, `#`, `>` or `[` at a line's
+    start, a list's `-`, `*`, `+` or `1. `, a line of `=`, `-`, `*` or `_`, or a `|`. (Only at
+    the top level, to be safe: inside lists and quotes paragraphs are made differently.)"""
+
+    def test(self, parent: etree.Element, block: str) -> bool:
+        return not self.parser.state and _PLAIN_BLOCK.fullmatch(block) is not None
+
+
+# What a match of any inline pattern must contain (backtick, escape, links, references and
+# footnotes, autolinks, line break, entity, emphasis), and what could become it (a tab before a
+# line end is expanded into spaces, a carriage return into a line end).
+_INLINE_SYNTAX = ("`", "\\", "[", "<", "&", "*", "_", "  \n", "\t", "\r")
+
+
+def _may_have_inline_syntax(text: str) -> bool:
+    return any(map(text.__contains__, _INLINE_SYNTAX))
+
+
+class _InlinePass(InlineProcessor):
+    """Python-Markdown's inline pass, skipped on text where none of its patterns can match:
+    without a match it leaves every text as it was, after trying every pattern on every
+    stretch of text (a sixth of a text's time)."""
+
+    needed = True  # set per text by MarkdownRenderer._convert
+
+    def run(self, tree: etree.Element, ancestors: list[str] | None = None) -> etree.Element:
+        return super().run(tree, ancestors) if self.needed else tree
 
 
 _SPACES_ONLY_LINE = re.compile(r"(?<=\n) +\n")
@@ -546,6 +586,8 @@ class _ExplainerSyntax(Extension):
     def extendMarkdown(self, md: markdown.Markdown) -> None:
         md.preprocessors.deregister("html_block")
         md.preprocessors.register(_NormalizeWhitespace(md), "normalize_whitespace", 30)
+        md.parser.blockprocessors.register(_PlainParagraph(md.parser), "plain_paragraph", 110)
+        md.treeprocessors.register(_InlinePass(md), "inline", 20)
         for pattern in ("html", "image_link", "image_reference", "short_image_ref"):
             md.inlinePatterns.deregister(pattern)
         for kind, name, attribute, needs in _PREFILTERS:
@@ -579,11 +621,12 @@ class MarkdownRenderer:
         # The inline pass asks its registry for each pattern by position, on every stretch of
         # text; a registry sorts itself and tests the key's type each time, a list is just
         # read (the patterns are all registered by now): 3 % of converting a text.
-        inline_pass = self._md.treeprocessors["inline"]
-        assert isinstance(inline_pass, InlineProcessor)
-        inline_pass.inlinePatterns = list(self._md.inlinePatterns)  # type: ignore[assignment]
-        # (kept per renderer, like the patterns: a renderer made to compare with runs it always)
+        self._inline_pass = self._md.treeprocessors["inline"]
+        assert isinstance(self._inline_pass, _InlinePass)
+        self._inline_pass.inlinePatterns = list(self._md.inlinePatterns)  # type: ignore[assignment]
+        # (kept per renderer, like the patterns: a renderer made to compare with runs them always)
         self._may_have_headings = _may_have_headings
+        self._may_have_inline_syntax = _may_have_inline_syntax
         self._cache: dict[TextKey, Markup] = {}
         self.used: set[TextKey] = set()  # keys asked for since the caller last reset it
         self.store: BuildState | None = None  # where texts are kept between builds, if anywhere
@@ -648,6 +691,7 @@ class MarkdownRenderer:
         self._heading_ids.needed = self._may_have_headings(text)
         text = CITATION_RE.sub(lambda m: citation_marker(citation_ids(m.group(1))), text)
         text = XREF_RE.sub(_xref_marker, text)
+        self._inline_pass.needed = self._may_have_inline_syntax(text)
         html = _SANITISER.clean(self._md.convert(text))
         return _XREF_SPAN.sub(_xref_link, html)
 

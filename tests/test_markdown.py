@@ -32,20 +32,25 @@ def test_footnotes_tables_smart_quotes_and_heading_anchors() -> None:
 
 @pytest.fixture(scope="module")
 def unfiltered() -> MarkdownRenderer:
-    """Python-Markdown trying every pattern everywhere, and the table-of-contents pass and
-    its own whitespace pass on every text, as it does by itself."""
+    """Python-Markdown trying every pattern everywhere, every block processor on every block,
+    and the table-of-contents pass, the inline pass and its own whitespace pass on every
+    text, as it does by itself."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(markup, "_PREFILTERS", ())
         patch.setattr(markup, "_NormalizeWhitespace", NormalizeWhitespace)
         patch.setattr(markup, "_may_have_headings", lambda text: True)
-        return MarkdownRenderer()
+        patch.setattr(markup, "_may_have_inline_syntax", lambda text: True)
+        renderer = MarkdownRenderer()
+    renderer._md.parser.blockprocessors.deregister("plain_paragraph")
+    return renderer
 
 
 MARKDOWN_BITS = [
     "word", " ", "\n", "\n\n", "#", "## ", ">", "> ", "-", "---", "***", "___", "*", "_", "`",
     "``", "\\", "[", "]", "(", ")", "[x]", "[x]: https://example.org", "[^1]", "[^1]: note",
     "(https://example.org)", "<https://example.org>", "!", "^", "1. ", "- ", "    ", "|", ":",
-    "=", "===", "[TOC]", "#x",
+    "=", "===", "[TOC]", "#x", "Word", "\u00e9t\u00e9", "2024", "12. ", "1.", "\t", "  \n", "\r\n", "&",
+    "&amp;", "<b>", "[[x]]", "[@s]", "[[term:t|a *b*]]", "'", '"',
 ]  # fmt: skip
 
 
@@ -56,11 +61,19 @@ MARKDOWN_BITS = [
 @example("[TOC]\n\n# One\n\n## Two")
 @example("Text\n*  *  *\nMore text")
 @example("- item\n   \n\n  more\n \t\nText")
+@example("Text\t\nmore")
+@example("_Word_")
+@example("*Word*")
+@example("A\\.b")
+@example("AT&amp;T")
+@example("- item\n\nWord 12. x\n2024 and 1.5\n\n12. item")
 def test_skipping_patterns_that_cannot_match_changes_nothing(unfiltered: MarkdownRenderer, text: str) -> None:
     """The patterns skipped on text without their characters (markup._PREFILTERS) would not
-    have matched there, and the heading-id pass skipped on text without headings
-    (markup._may_have_headings) would have changed nothing: the HTML is the same as with
-    every pattern tried and the pass run on every text."""
+    have matched there; the heading-id pass skipped on text without headings
+    (markup._may_have_headings) and the inline pass skipped on text without inline syntax
+    (markup._may_have_inline_syntax) would have changed nothing; and a block taken for a
+    paragraph at once (markup._PlainParagraph) is one: the HTML is the same as with every
+    pattern and processor tried and every pass run on every text."""
     assert MarkdownRenderer().block(text, "t") == unfiltered.block(text, "t")
     assert MarkdownRenderer().inline(text) == unfiltered.inline(text)
 
