@@ -452,7 +452,7 @@ class _Pages:
             f"Timeline: {label}",
             f"What happened in {label}, with every event's sources.",
             month_events[-1].end_date or month_events[-1].date,
-            months=[(label, month_events)],
+            months=[(label, self.summaries.of(month_events))],  # (the same objects as on filter pages)
             count=len(month_events),
             neighbours=[(name, month_path(evs[0].date)) for name, evs in neighbours],
         )
