@@ -754,6 +754,12 @@ class PageRenderer:
 
 PARALLEL_FROM = 400  # pages to render before a second process pays for itself
 PARTS = 64  # the pages to share come in this many parts, taken by whichever process is free
+# Families of pages (Route.origin) that list the same events through cached() macros: the
+# timeline's filter and month pages (event_summary), and the pages of actors, phases and
+# sticking points (event_line). Each family is one part, so that one process makes each
+# event's line once and reuses it; split in parts between two processes, both made nearly
+# every line (at 10,000 events 20,000 of each, where 10,000 do).
+_LISTING_FAMILIES = ({"timeline_filter", "month"}, {"actor", "phase", "sticking_point"})
 _CURRENT_JOB: _Job | None = None  # what a forked worker renders (set just before forking)
 
 
@@ -837,9 +843,14 @@ class _Job:
         # at 10,000 events), they come first, as one part (they share finished texts), so that
         # whichever process takes them is not the one the other waits for at the end.
         first = [producers] if producers and not kept else []
+        listings = [
+            [pair for pair in self.todo if pair[0].origin[0] in family] for family in _LISTING_FAMILIES
+        ]
+        listed = set().union(*_LISTING_FAMILIES)
+        rest = [pair for pair in self.todo if not pair[0].producer and pair[0].origin[0] not in listed]
         self.parts = {
             "texts": _in_parts(self.texts()),
-            "pages": first + _in_parts([pair for pair in self.todo if not pair[0].producer]),
+            "pages": first + [part for part in listings if part] + _in_parts(rest),
         }
         # (imported here: a site of fewer than PARALLEL_FROM pages never needs them)
         import multiprocessing
