@@ -89,3 +89,24 @@ def test_a_read_only_location_is_a_clear_error_and_keeps_the_old_site(
     assert run.code == 1
     assert run.err.startswith("error: ") and "Read-only file system" in run.err and "Traceback" not in run.err
     assert tree_digest(out) == before
+
+
+@pytest.mark.parametrize(
+    ("path", "written"),
+    [("a/b.html", "a/b.html"), ("a//b/./c/", "a/b/c"), ("./index.html", "index.html")],
+)
+def test_output_paths_are_normalised_as_pure_posix_paths(path: str, written: str) -> None:
+    from pathlib import PurePosixPath
+
+    from explainer.write import _safe_relative
+
+    assert _safe_relative(path) == written == PurePosixPath(path).as_posix()
+
+
+@pytest.mark.parametrize("path", ["/etc/passwd", "//x", "../x", "a/../../x", "a/..", "", ".", "./"])
+def test_no_output_path_leads_out_of_the_output_folder(path: str) -> None:
+    from explainer.errors import OutputError
+    from explainer.write import _safe_relative
+
+    with pytest.raises(OutputError, match="refusing to write outside the output folder"):
+        _safe_relative(path)
