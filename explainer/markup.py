@@ -624,6 +624,8 @@ class MarkdownRenderer:
         self._inline_pass = self._md.treeprocessors["inline"]
         assert isinstance(self._inline_pass, _InlinePass)
         self._inline_pass.inlinePatterns = list(self._md.inlinePatterns)  # type: ignore[assignment]
+        # (the same for the block processors, which the parser goes through for every block)
+        self._md.parser.blockprocessors = list(self._md.parser.blockprocessors)
         # (kept per renderer, like the patterns: a renderer made to compare with runs them always)
         self._may_have_headings = _may_have_headings
         self._may_have_inline_syntax = _may_have_inline_syntax

@@ -41,7 +41,8 @@ def unfiltered() -> MarkdownRenderer:
         patch.setattr(markup, "_may_have_headings", lambda text: True)
         patch.setattr(markup, "_may_have_inline_syntax", lambda text: True)
         renderer = MarkdownRenderer()
-    renderer._md.parser.blockprocessors.deregister("plain_paragraph")
+    parser = renderer._md.parser
+    parser.blockprocessors = [each for each in parser.blockprocessors if not isinstance(each, markup._PlainParagraph)]
     return renderer
 
 
