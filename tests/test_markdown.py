@@ -42,7 +42,9 @@ def unfiltered() -> MarkdownRenderer:
         patch.setattr(markup, "_may_have_inline_syntax", lambda text: True)
         renderer = MarkdownRenderer()
     parser = renderer._md.parser
-    parser.blockprocessors = [each for each in parser.blockprocessors if not isinstance(each, markup._PlainParagraph)]
+    parser.blockprocessors = [
+        each for each in parser.blockprocessors if not isinstance(each, markup._PlainParagraph)
+    ]
     return renderer
 
 
