@@ -29,6 +29,7 @@ from .load import fingerprint
 from .markup import (
     CITE_CLOSE,
     CITE_OPEN,
+    MARK,
     OPENING,
     ROOT,
     TERM_CLOSE,
@@ -47,7 +48,7 @@ from .resolve import ItemKey, Site, walk
 from .templating import ASSETS_DIR, Precompiling, environment
 from .write import Staging
 
-NOTES = "\ue005"
+NOTES = MARK + "\ue005"  # where the notes go: led by MARK, so the finisher's one split finds it too
 # No inline script or style anywhere: everything the pages use comes from the site itself.
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; font-src 'self'; "
@@ -58,7 +59,7 @@ CONTENT_SECURITY_POLICY = (
 _MARKERS = re.compile(
     f"({TITLE_OPEN}[^{TITLE_CLOSE}]*{TITLE_CLOSE}"
     f"|{CITE_OPEN}[^{CITE_CLOSE}]*{CITE_CLOSE}"
-    f"|{TERM_OPEN}[^{TERM_CLOSE}]*{TERM_CLOSE})"
+    f"|{TERM_OPEN}[^{TERM_CLOSE}]*{TERM_CLOSE}|{NOTES})"
 )
 _TEMPLATE_NAMES = re.compile(r"""\{%-?\s*(?:extends|include|import|from)\s+["']([^"']+)["']""")
 
@@ -951,14 +952,15 @@ class PageFinisher:
         with split() and remembers what repeats (a citation's links never change once its
         sources have their numbers)."""
         filling = _Filling(self, root, lookups, link_terms, standalone)
-        body = "".join(filling.fill(_MARKERS.split(html.replace(ROOT, root))))
-        if standalone:
-            return body
-        notes = [
-            (number, self.site.sources[source_id], self.entry(source_id, root))
-            for source_id, number in filling.numbers.items()
-        ]
-        return body.replace(NOTES, self.render_notes(notes=notes, root=root) if notes else "")
+        parts = filling.fill(_MARKERS.split(html.replace(ROOT, root)))
+        if filling.notes_at:
+            notes = [
+                (number, self.site.sources[source_id], self.entry(source_id, root))
+                for source_id, number in filling.numbers.items()
+            ]
+            for index in filling.notes_at:
+                parts[index] = self.render_notes(notes=notes, root=root) if notes and not standalone else ""
+        return "".join(parts)
 
     def entry(self, source_id: str, root: str) -> Markup:
         """A source's entry in the notes, from a page `root` away from the site root."""
@@ -989,6 +991,7 @@ class _Filling:
         self.numbers: dict[str, int] = {}  # by source id, in order of first citation
         self.linked: dict[str, int] = {}  # how many links each term has had
         self.citations: dict[str, str] = {}  # the links of each citation marker
+        self.notes_at: list[int] = []  # the parts where the notes go
 
     def fill(self, parts: list[str]) -> list[str]:
         """`parts` from _MARKERS.split(), with every marker (odd places) filled in."""
@@ -1003,6 +1006,8 @@ class _Filling:
                 if links is None:
                     links = citations[marker] = self.cite(marker[OPENING:-1].split(","))
                 parts[index] = links
+            elif marker == NOTES:
+                self.notes_at.append(index)  # (filled in once every citation is numbered)
             else:
                 term_id, _, words = marker[OPENING:-1].partition(TERM_MID)
                 by_hand = term_id.startswith("!")
