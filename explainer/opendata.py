@@ -9,41 +9,47 @@ lists the files. The format is documented in the README.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable
 from typing import Any
 
-from pydantic import BaseModel
-
 from .dates import PartialDate
+from .model import Strict, field_roles
 from .resolve import Site
 from .routes import DATA_FILES, item_path
 
 HtmlOf = Callable[[str, str, bool], str]  # (markdown, id prefix, inline) -> standalone HTML
-_MARKDOWN_FIELDS = {"body", "summary", "stance", "text", "definition", "context"}
 
 
 def _plain(value: Any, html_of: HtmlOf, prefix: str) -> Any:
     """A field as JSON: dates as strings, nested items as objects, Markdown with its HTML."""
     if isinstance(value, PartialDate):
         return value.iso()
-    if isinstance(value, BaseModel):
+    if isinstance(value, Strict):
         return _item(value, html_of, prefix)
     if isinstance(value, list):
         return [_plain(element, html_of, prefix) for element in value]
     return value
 
 
-def _item(item: BaseModel, html_of: HtmlOf, prefix: str) -> dict[str, Any]:
+def _item(item: Strict, html_of: HtmlOf, prefix: str) -> dict[str, Any]:
     data: dict[str, Any] = {}
+    markdown = _markdown_fields(type(item))
     for name in type(item).model_fields:
         value = getattr(item, name)
         if name == "draft" or value is None or value == [] or value == "":
             continue
         data[name] = _plain(value, html_of, prefix)
-        if name in _MARKDOWN_FIELDS and isinstance(value, str):
+        if name in markdown:
             data[f"{name}_html"] = html_of(value, prefix, name != "body")
     return data
+
+
+@functools.cache
+def _markdown_fields(schema: type[Strict]) -> frozenset[str]:
+    """The fields the schema declares Markdown (a quote's `text` is the exact words, not Markdown)."""
+    return frozenset(role.name for role in field_roles(schema) if role.markdown)
 
 
 def item(kind: str, value: Any, html_of: HtmlOf, absolute: Callable[[str], str]) -> dict[str, Any]:

@@ -195,6 +195,10 @@ def test_open_data(built_site: Path) -> None:
     assert doha["date"] == "2024-08-15" and doha["end_date"] == "2024-08-16"
     assert doha["url"] == BASE + "timeline/doha-round/" and "tass-2024-08-15" in doha["sources"]
     assert doha["body"].startswith("For two days") and doha["body_html"].startswith("<p>")
+    # a quote's text is the exact words, not Markdown: no HTML of it (curly quotes would change it)
+    quotes = json.loads((built_site / "data/quotes.json").read_text())
+    assert quotes and all("text_html" not in quote and quote["text"] for quote in quotes)
+    assert any("context_html" in quote for quote in quotes)
     phases = json.loads((built_site / "data/phases.json").read_text())
     assert phases[0]["provisions"][0]["sources"] == ["biden-2024-05-31"]
     timeline = json.loads((built_site / "data/timeline.json").read_text())
