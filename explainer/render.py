@@ -291,6 +291,7 @@ class PageRenderer:
         self._deferred: dict[str, tuple[routes.Route, str]] = {}
         self._deferred_with: tuple[Site, str, PageFinisher] | None = None
         # converted texts finished for open data (absolute links), while a render runs
+        # a text's standalone HTML (open data), JSON-escaped, with what finishing it looked up
         self._standalone_html: dict[str, tuple[str, frozenset[tuple[str, str]]]] = {}
         self.precompiling: Precompiling | None = None  # a helper compiling templates, if any
         self.env = environment(self.templates, compiled, once)
@@ -656,20 +657,24 @@ class PageRenderer:
 
         def serialise(item: Any, make: Callable[..., dict[str, Any]], valid: tuple[str, str]) -> _Fragment:
             own: set[tuple[str, str]] = set()
+            stand_ins: dict[str, str] = {}  # (see opendata.fragment)
             self.markdown.used = set()
 
             def html_of(text: str, prefix: str, inline: bool) -> str:
                 rendered = self.markdown.inline(text) if inline else self.markdown.block(text, prefix)
-                # (an event's text is in two files: finished once, with what it looked up)
+                # (an event's text is in two files: finished and escaped once, with what it
+                # looked up; the item gets a stand-in, which the fragment replaces)
                 known = self._standalone_html.get(rendered)
                 if known is None:
                     lookups: set[tuple[str, str]] = set()
-                    html = finish(rendered, root, lookups, standalone=True)
+                    html = opendata.escaped(finish(rendered, root, lookups, standalone=True))
                     known = self._standalone_html[rendered] = (html, frozenset(lookups))
                 own.update(known[1])
-                return known[0]
+                stand_in = opendata.stand_in(len(stand_ins))
+                stand_ins[stand_in] = known[0]
+                return stand_in
 
-            json_text = opendata.fragment(make(item, html_of, absolute))
+            json_text = opendata.fragment(make(item, html_of, absolute), stand_ins)
             return _Fragment(
                 valid,
                 frozenset(own),
