@@ -16,6 +16,8 @@ from xml.etree import ElementTree
 import pytest
 from bs4 import BeautifulSoup
 from conftest import Project
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from test_build import tree_digest
 
 BASE = "https://example.org/gaza-talks/"
@@ -231,3 +233,21 @@ def test_check_finds_broken_internal_links(project: Project) -> None:
     assert "timeline/links-out/index.html:1: broken link '../nowhere/index.html'" in run.err
     assert "has no id 'term-nothing'" in run.err
     assert not project.out.exists()
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(
+    st.lists(
+        st.text(alphabet=st.sampled_from('a"\\\n\t\x01é’<>/ \ud7ff'), max_size=12), min_size=1, max_size=3
+    ),
+    st.text(alphabet=st.sampled_from('ab"\\ \n'), max_size=6),
+)
+def test_text_escaped_once_is_put_in_as_json_would_have_it(texts: list[str], around: str) -> None:
+    """An item's texts are JSON-escaped once and put in where stand-ins hold their place
+    (opendata.fragment): the bytes are those of the item with the texts themselves."""
+    from explainer import opendata
+
+    stand_ins = {opendata.stand_in(number): opendata.escaped(text) for number, text in enumerate(texts)}
+    with_stand_ins = {"a": [around + stand_in + around for stand_in in stand_ins], "b": list(stand_ins)}
+    with_texts = {"a": [around + text + around for text in texts], "b": texts}
+    assert opendata.fragment(with_stand_ins, stand_ins) == opendata.fragment(with_texts)
