@@ -290,8 +290,8 @@ class PageRenderer:
         # open data files a preview produces after the pages (see render_deferred)
         self._deferred: dict[str, tuple[routes.Route, str]] = {}
         self._deferred_with: tuple[Site, str, PageFinisher] | None = None
-        # converted texts finished for open data (absolute links), while a render runs
-        # a text's standalone HTML (open data), JSON-escaped, with what finishing it looked up
+        # converted texts finished for open data (absolute links) and JSON-escaped, with what
+        # finishing each looked up, while a render runs
         self._standalone_html: dict[str, tuple[str, frozenset[tuple[str, str]]]] = {}
         self.precompiling: Precompiling | None = None  # a helper compiling templates, if any
         self.env = environment(self.templates, compiled, once)
@@ -963,8 +963,9 @@ class PageFinisher:
                 (number, self.site.sources[source_id], self.entry(source_id, root))
                 for source_id, number in filling.numbers.items()
             ]
+            notes_html = self.render_notes(notes=notes, root=root) if notes and not standalone else ""
             for index in filling.notes_at:
-                parts[index] = self.render_notes(notes=notes, root=root) if notes and not standalone else ""
+                parts[index] = notes_html
         return "".join(parts)
 
     def entry(self, source_id: str, root: str) -> Markup:
