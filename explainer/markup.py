@@ -632,6 +632,7 @@ class MarkdownRenderer:
         self._cache: dict[TextKey, Markup] = {}
         self.used: set[TextKey] = set()  # keys asked for since the caller last reset it
         self.store: BuildState | None = None  # where texts are kept between builds, if anywhere
+        self.saved = False  # kept there already, by a build that renders once (see render._Job)
         self._stored: dict[tuple[str, str, bool], str] = {}
 
     def set_terms(self, names: dict[str, str]) -> None:
@@ -646,7 +647,7 @@ class MarkdownRenderer:
 
     def save(self) -> None:
         """Keep the converted texts for the next build (see cache.py)."""
-        if self.store:
+        if self.store and not self.saved:
             texts = {
                 (digest(text.encode()), prefix, inline): str(html)
                 for (text, prefix, inline), html in self._cache.items()

@@ -67,3 +67,25 @@ def test_the_cache_is_safe_to_delete_or_damage(project: Project) -> None:
         event.write_text(event.read_text().rstrip("\n") + "\n")
     assert project.cli().code == 0
     assert tree_digest(project.out) == reference
+
+
+def test_a_two_process_build_keeps_the_same_texts(project: Project, monkeypatch) -> None:
+    """Split between two processes, a build saves its converted texts as a part of the pages
+    (render._Job.saving_texts), not after them: the cache holds what one process keeps."""
+    import marshal
+
+    import explainer.render
+    from explainer.cache import digest
+
+    cache = project.root / ".cache/explainer/markdown.marshal"
+    assert project.cli("--quiet").code == 0
+    serial = marshal.loads(cache.read_bytes())
+    shutil.rmtree(project.root / ".cache")
+    monkeypatch.setattr(explainer.render, "PARALLEL_FROM", 1)
+    assert project.cli("--quiet", "--out", "parallel").code == 0
+    parallel = marshal.loads(cache.read_bytes())
+    # (a page may ask for an empty body, which is no text to convert ahead: it is made on the
+    # spot, after the texts are saved, and costs nothing to make again)
+    empty = digest(b"")
+    assert parallel["texts"] == {key: html for key, html in serial["texts"].items() if key[0] != empty}
+    assert parallel["signature"] == serial["signature"] and len(parallel["texts"]) > 100
