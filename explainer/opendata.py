@@ -113,7 +113,7 @@ def stand_in(number: int) -> str:
     return f"{_STAND_IN}{number}{_STAND_IN}"
 
 
-def fragment(data: Any, stand_ins: dict[str, str] | None = None) -> bytes:
+def fragment(data: Any, stand_ins: dict[str, str]) -> bytes:
     """One element of a JSON list, on one line: lists are assembled from cached elements, one
     per line (easy to diff, and written by json's C encoder, several times faster than the
     indented form). Kept as UTF-8: joining bytes is all an edit then costs.
@@ -123,7 +123,7 @@ def fragment(data: Any, stand_ins: dict[str, str] | None = None) -> bytes:
     string that holds it: an event's HTML is in two files, and escaping it the second time
     (about 11 ns a character here) was a tenth of producing them."""
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    for placeholder, escaped_text in (stand_ins or {}).items():
+    for placeholder, escaped_text in stand_ins.items():
         text = text.replace(placeholder, escaped_text)
     return text.encode("utf-8")
 

@@ -972,14 +972,18 @@ class PageFinisher:
         filling = _Filling(self, root, lookups, link_terms, standalone)
         parts = filling.fill(_MARKERS.split(html.replace(ROOT, root)))
         if filling.notes_at:
-            notes = [
-                (number, self.site.sources[source_id], self.entry(source_id, root))
-                for source_id, number in filling.numbers.items()
-            ]
-            notes_html = self.render_notes(notes=notes, root=root) if notes and not standalone else ""
+            notes_html = "" if standalone else self.notes(filling.numbers, root)
             for index in filling.notes_at:
                 parts[index] = notes_html
         return "".join(parts)
+
+    def notes(self, numbers: dict[str, int], root: str) -> str:
+        """The notes at a page's foot: each cited source by its number (nothing if none)."""
+        notes = [
+            (number, self.site.sources[source_id], self.entry(source_id, root))
+            for source_id, number in numbers.items()
+        ]
+        return self.render_notes(notes=notes, root=root) if notes else ""
 
     def entry(self, source_id: str, root: str) -> Markup:
         """A source's entry in the notes, from a page `root` away from the site root."""

@@ -250,4 +250,4 @@ def test_text_escaped_once_is_put_in_as_json_would_have_it(texts: list[str], aro
     stand_ins = {opendata.stand_in(number): opendata.escaped(text) for number, text in enumerate(texts)}
     with_stand_ins = {"a": [around + stand_in + around for stand_in in stand_ins], "b": list(stand_ins)}
     with_texts = {"a": [around + text + around for text in texts], "b": texts}
-    assert opendata.fragment(with_stand_ins, stand_ins) == opendata.fragment(with_texts)
+    assert opendata.fragment(with_stand_ins, stand_ins) == opendata.fragment(with_texts, {})
