@@ -40,7 +40,9 @@ def unfiltered() -> MarkdownRenderer:
         patch.setattr(markup, "_NormalizeWhitespace", NormalizeWhitespace)
         patch.setattr(markup, "_may_have_headings", lambda text: True)
         patch.setattr(markup, "_may_have_inline_syntax", lambda text: True)
+        patch.setattr(markup, "_plain_paragraphs", lambda text: None)
         renderer = MarkdownRenderer()
+    renderer.set_terms(TERMS)
     parser = renderer._md.parser
     parser.blockprocessors = [
         each for each in parser.blockprocessors if not isinstance(each, markup._PlainParagraph)
@@ -57,6 +59,15 @@ MARKDOWN_BITS = [
 ]  # fmt: skip
 
 
+TERMS = {"word": "word", "word word": "twice", "\u00e9t\u00e9": "summer"}  # (so texts have terms to mark)
+
+
+def _renderer() -> MarkdownRenderer:
+    renderer = MarkdownRenderer()
+    renderer.set_terms(TERMS)
+    return renderer
+
+
 @settings(max_examples=300, deadline=None, derandomize=True)
 @given(st.lists(st.sampled_from(MARKDOWN_BITS), max_size=40).map("".join))
 @example("Title\n=====\n\nText.")
@@ -70,15 +81,33 @@ MARKDOWN_BITS = [
 @example("A\\.b")
 @example("AT&amp;T")
 @example("- item\n\nWord 12. x\n2024 and 1.5\n\n12. item")
+@example("\n\nWord word, 'x' -- y > z [@s] [[x]] [[term:t|a]] word.\nWord \"2024\"...\n\n\nWord\n")
+@example("Word\n   \nword")
 def test_skipping_patterns_that_cannot_match_changes_nothing(unfiltered: MarkdownRenderer, text: str) -> None:
     """The patterns skipped on text without their characters (markup._PREFILTERS) would not
     have matched there; the heading-id pass skipped on text without headings
     (markup._may_have_headings) and the inline pass skipped on text without inline syntax
-    (markup._may_have_inline_syntax) would have changed nothing; and a block taken for a
-    paragraph at once (markup._PlainParagraph) is one: the HTML is the same as with every
-    pattern and processor tried and every pass run on every text."""
-    assert MarkdownRenderer().block(text, "t") == unfiltered.block(text, "t")
-    assert MarkdownRenderer().inline(text) == unfiltered.inline(text)
+    (markup._may_have_inline_syntax) would have changed nothing; a block taken for a
+    paragraph at once (markup._PlainParagraph) is one; and a text of plain paragraphs made
+    without Python-Markdown (markup._plain_paragraphs) is what it makes: the HTML is the
+    same as with every pattern and processor tried and every pass run on every text."""
+    assert _renderer().block(text, "t") == unfiltered.block(text, "t")
+    assert _renderer().inline(text) == unfiltered.inline(text)
+
+
+PLAIN_BITS = [
+    "Word", "word", "word word", " ", "\n", "\n\n", "\n\n\n", ".", ",", "'", '"', "--", "---", "...",
+    ">", "2024", "12. ", "1.5", "[[x]]", "[@s]", "[[term:t|a]]", "\u00e9t\u00e9", "\u00c9t\u00e9", "-",
+    "    ", "#", "|", "\r", "(", ")",
+]  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None, derandomize=True)
+@given(st.lists(st.sampled_from(PLAIN_BITS), max_size=30).map("".join))
+def test_plain_paragraphs_are_what_python_markdown_makes(unfiltered: MarkdownRenderer, text: str) -> None:
+    """Texts near the shape markup._plain_paragraphs takes on without Python-Markdown (plain
+    lines, blank lines, quotes, dashes, terms to mark, our markers), and texts just past it."""
+    assert _renderer().block(text, "t") == unfiltered.block(text, "t")
 
 
 GLOSSARY = {
