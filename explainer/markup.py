@@ -238,8 +238,8 @@ class _TextPass(Treeprocessor):
         spotted, and the terms it links by hand (their first mention is then that link)."""
         text = element.tail if tail else element.text
         assert text is not None
-        if not self.glossary.ids or not (spot or XREF_OPEN in text or XREF_CLOSE in text):
-            return
+        if not self.glossary.ids or not (spot or XREF_OPEN in text or XREF_CLOSE in text) or text.isspace():
+            return  # (a line end between blocks, half the texts in a tree: nothing to spot, or to end)
         parts: list[str] = []
         noted = len(self.stretches)
         for index, part in enumerate(_MARKED_SPANS.split(text)):
