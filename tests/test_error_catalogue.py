@@ -243,6 +243,14 @@ CASES = [
         ),
     ),
     Case(
+        "value against its tag",
+        write(
+            "events/tagged.md",
+            "---\ntitle: a\ndate: 2024\nlocation: !!int here\nsources: [ap-2024-08-19]\n---\n",
+            "site_src/events/tagged.md:4: this value cannot be read as the tag 'int' asks; remove the tag (the '!!...') or correct the value",
+        ),
+    ),
+    Case(
         "yaml alias",
         write(
             "events/alias.md",

@@ -14,6 +14,8 @@ from conftest import REPO, Project
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from explainer import load
+
 LOCATED = re.compile(r"^(site_src|templates)/[^:]+:\d+: .+")
 SAMPLE_FILES = [
     "events/doha-round.md",
@@ -175,3 +177,38 @@ def test_deep_nesting_is_an_error_not_a_crash(fuzz_root: Path) -> None:
         "---\ntitle: t\ndate: 2024\nsources: [ap-2024-08-19]\n---\n" + "> " * 3000 + "x\n",
     )
     check_outcome(project)
+
+
+TAGGED = st.sampled_from(
+    [
+        "!!int 12",
+        "!!str 12",
+        "!!float 1",
+        "!!null ''",
+        "!!bool true",
+        "!!set {a, b}",
+        "{<<: {m: 1}, n: 2}",
+        "!!omap [o: 1]",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(
+    value=st.recursive(
+        st.one_of(YAML_SCALARS, st.integers(), st.booleans(), st.none()),
+        lambda children: st.one_of(
+            st.lists(children, max_size=4), st.dictionaries(st.text(max_size=12), children, max_size=4)
+        ),
+        max_leaves=12,
+    ),
+    flow=st.sampled_from([False, True, None]),
+    tagged=st.lists(TAGGED, max_size=2),
+)
+def test_content_yaml_is_read_as_pyyaml_reads_it(value: object, flow: bool | None, tagged: list[str]) -> None:
+    """load.parse_yaml builds most values itself while it notes their lines: the value is
+    what PyYAML's own loader (ours, with its YAML 1.2-like scalars) makes of the text."""
+    text = yaml.safe_dump(value, default_flow_style=flow, allow_unicode=True)
+    if value and isinstance(value, dict) and flow is False:  # (a block mapping, to add keys to)
+        text += "".join(f"tagged{index}: {each}\n" for index, each in enumerate(tagged))
+    assert load.parse_yaml(text, 1)[0] == yaml.load(text, Loader=load._ContentLoader)
