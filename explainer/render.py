@@ -970,7 +970,8 @@ class PageFinisher:
         with split() and remembers what repeats (a citation's links never change once its
         sources have their numbers)."""
         filling = _Filling(self, root, lookups, link_terms, standalone)
-        parts = filling.fill(_MARKERS.split(html.replace(ROOT, root)))
+        # (str's replace: a text's HTML is Markup, whose replace escapes its arguments in Python)
+        parts = filling.fill(_MARKERS.split(str.replace(html, ROOT, root)))
         if filling.notes_at:
             notes_html = "" if standalone else self.notes(filling.numbers, root)
             for index in filling.notes_at:

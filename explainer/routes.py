@@ -8,7 +8,6 @@ sorted, looked up) is prepared here, so templates only lay it out.
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from itertools import groupby
@@ -292,7 +291,11 @@ class _Pages:
         table of bound methods kept on the planner would make it a reference cycle, and its
         lists of every event garbage for the collector.)"""
         family, member = origin
-        return dataclasses.replace(getattr(self, family)(member), origin=origin)
+        route: Route = getattr(self, family)(member)
+        # (set on the route just made, which nothing else holds yet: dataclasses.replace()
+        # made each route twice, 2 % of planning them)
+        object.__setattr__(route, "origin", origin)
+        return route
 
     # What several pages share -----------------------------------------------------------
 
