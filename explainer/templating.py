@@ -15,7 +15,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-from collections.abc import MutableMapping
+from collections.abc import Callable, MutableMapping
 from pathlib import Path
 from types import BuiltinMethodType, FunctionType, MethodType
 from typing import Any, ClassVar
@@ -76,14 +76,24 @@ def _escape(value: Any) -> str:
     of a build. Markup is given back as it is."""
     kind = type(value)
     if kind is str:
-        return (
-            value.replace("&", "&amp;")
-            .replace("<", "&lt;")
-            .replace(">", "&gt;")
-            .replace("'", "&#39;")
-            .replace('"', "&#34;")
-        )
+        return _escape_text(value)
     return value if kind is Markup else markupsafe.escape(value)
+
+
+def _escape_text_in_python(text: str) -> str:
+    return (
+        text.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace("'", "&#39;")
+        .replace('"', "&#34;")
+    )
+
+
+# markupsafe's own escaping of text, before it wraps the result in Markup (in C, where its
+# compiled part is installed: four times as fast as five replace() calls, which is what
+# markupsafe before 3.0, without it, leaves us)
+_escape_text: Callable[[str], str] = getattr(markupsafe, "_escape_inner", _escape_text_in_python)
 
 
 class _Template(jinja2.Template):

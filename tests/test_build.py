@@ -249,6 +249,7 @@ def test_templates_escape_text_as_markupsafe_does(text: str) -> None:
     escaped = templating._escape(text)
     assert type(escaped) is str
     assert escaped == str(markupsafe.escape(text))
+    assert templating._escape_text_in_python(text) == escaped  # (where markupsafe has no _escape_inner)
 
 
 def test_templates_escape_text_and_pass_markup_through_unchanged() -> None:
