@@ -269,24 +269,26 @@ class _Walk:
                         f"duplicate key '{key}' (first at line {lines[(*path, key)]}); keep only one",
                     )
                 lines[(*path, key)] = key_line
-                mapping[key] = self.value(value_node, (*path, key), key_line)
-                if type(value_node) is yaml.ScalarNode and value_node.tag != _STR:
-                    self.later.append((mapping, key, value_node))
+                self.put(mapping, key, value_node, (*path, key), key_line)
             return mapping
         if kind is yaml.SequenceNode:
-            items: list[Any] = []
+            items: list[Any] = [None] * len(node.value)
             self.other_tags |= node.tag != _SEQ
             for index, item in enumerate(node.value):
                 line = lines[(*path, index)] = self.first_line + item.start_mark.line
-                items.append(self.value(item, (*path, index), line))
-                if type(item) is yaml.ScalarNode and item.tag != _STR:
-                    self.later.append((items, index, item))
+                self.put(items, index, item, (*path, index), line)
             return items
         if node.style in ("|", ">"):
             self.text_lines[path] = self.first_line + node.start_mark.line + 1
         if path == () and node.tag != _STR:  # (a document that is one scalar)
             self.other_tags = True
         return node.value
+
+    def put(self, container: Any, key: Any, node: yaml.Node, path: KeyPath, line: int) -> None:
+        """container[key] = the node's value (a scalar that is not text: later, see above)."""
+        container[key] = self.value(node, path, line)
+        if type(node) is yaml.ScalarNode and node.tag != _STR:
+            self.later.append((container, key, node))
 
 
 def decode(raw: bytes, file: str) -> str:

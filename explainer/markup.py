@@ -732,8 +732,8 @@ class MarkdownRenderer:
         root = etree.Element("div")
         root.text = "\n"
         for paragraph in paragraphs:
-            etree.SubElement(root, "p").text = paragraph
-            root[-1].tail = "\n"
+            element = etree.SubElement(root, "p")
+            element.text, element.tail = paragraph, "\n"
         self._text_pass.run(root)
         # (its escaping, for text with no `&` and no `<`: both are inline syntax)
         return "\n".join(f"<p>{(element.text or '').replace('>', '&gt;')}</p>" for element in root)
