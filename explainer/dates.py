@@ -43,6 +43,14 @@ class PartialDate:
         """'year', 'month' or 'day'."""
         return "day" if self.day else "month" if self.month else "year"
 
+    @property
+    def vagueness(self) -> str | None:
+        """What a reader should know about a date less precise than a day (None for a day).
+        Such a date sorts before the days it contains: 'August 2024' opens August."""
+        if self.day:
+            return None
+        return "no exact day in the sources" if self.month else "no exact date in the sources"
+
     def iso(self) -> str:
         """The date as written by editors: 2024, 2024-08 or 2024-08-15."""
         if self.day:

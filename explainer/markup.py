@@ -64,6 +64,8 @@ _NO_TERMS_INSIDE = {"a", "code", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "sup
 
 CITATION_RE = re.compile(r"\[@([^\]\n]+)\]")
 XREF_RE = re.compile(r"\[\[(?:([a-z-]+):)?([^\]|\n]+?)(?:\|([^\]\n]+))?\]\]")
+# a citation or link opened but not closed on its line: Markdown would show it as typed
+SPLIT_MARKUP_RE = re.compile(r"\[@[^\]\n]*\n|\[\[[^\]\n]*\n")
 XREF_KINDS = {
     "actor": "actor",
     "event": "event",

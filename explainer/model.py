@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
-from typing import Annotated, Any, Literal, get_args
+from typing import TYPE_CHECKING, Annotated, Any, Literal, get_args
 
 from pydantic import (
     AfterValidator,
@@ -125,18 +125,41 @@ class Ref:
     kind: str
 
 
+@dataclass(frozen=True)
 class MarkdownText:
-    """Marks a field as Markdown with [@cite] and [[link]] syntax; resolve checks its ids."""
+    """Marks a field as Markdown with [@cite] and [[link]] syntax; resolve checks its ids.
+    `block`: paragraphs and lists, rendered like a body (with ids prefixed '<item>-<field>'),
+    where other Markdown fields are a line of text."""
+
+    block: bool = False
 
 
 MARKDOWN = MarkdownText()
 
 Text = Annotated[str, PlainValidator(_text)]
 Markdown = Annotated[str, PlainValidator(_text), MARKDOWN]
+BlockMarkdown = Annotated[str, PlainValidator(_text), MarkdownText(block=True)]
 Id = Annotated[str, PlainValidator(_id)]
 Date = Annotated[PartialDate, PlainValidator(_date)]
 Url = Annotated[str, PlainValidator(web_url)]
 Language = Annotated[str, PlainValidator(_language)]
+
+QUOTE_MIN_WORDS = 4
+
+
+def _quote_text(value: Any) -> str:
+    text = _text(value)
+    if len(text.split()) < QUOTE_MIN_WORDS:
+        raise PydanticCustomError(
+            "quote_short",
+            "'{text}' is a fragment: the quotes page collects statements of at least {words} words; "
+            "quote a fragment in the prose of an event instead",
+            {"text": text, "words": QUOTE_MIN_WORDS},
+        )
+    return text
+
+
+QuoteText = Annotated[str, PlainValidator(_quote_text)]
 
 ActorId = Annotated[Id, Ref("actor")]
 EventId = Annotated[Id, Ref("event")]
@@ -154,7 +177,52 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", hide_input_in_errors=True, frozen=True)
 
 
-class Item(Strict):
+def _day(value: Any) -> PartialDate:
+    date = _date(value)
+    if date.precision != "day":
+        raise PydanticCustomError(
+            "date_precision",
+            "'{value}' is not a whole date: write the day too, e.g. 2026-12-05",
+            {"value": value},
+        )
+    return date
+
+
+Day = Annotated[PartialDate, PlainValidator(_day)]
+
+
+class Update(Strict):
+    """A dated note telling readers what changed on an item: published, never a silent edit."""
+
+    date: Day = Field(description="the day of the change, YYYY-MM-DD")
+    kind: Literal["correction", "update"] = Field(
+        description="correction (something was wrong: say what) or update (something was added or changed)"
+    )
+    note: Markdown = Field(description="what changed; a correction says what was wrong")
+
+
+Updates = Annotated[list[Update], Field(description="dated update and correction notes, newest last")]
+
+
+class Noted:
+    """What an item with `updates` tells readers about them (a mixin: no fields of its own,
+    so each schema declares `updates` last, where open data shows it)."""
+
+    if TYPE_CHECKING:  # (declared by each schema, not here: pydantic would put it first)
+        updates: list[Update]
+
+    @property
+    def last_updated(self) -> PartialDate | None:
+        """The day of the newest note, shown as "Updated <date>" by the item's title."""
+        return max((update.date for update in self.updates), default=None)
+
+    @property
+    def has_correction(self) -> bool:
+        """Whether any note corrects what readers were told (said beside "Updated")."""
+        return any(update.kind == "correction" for update in self.updates)
+
+
+class Item(Strict, Noted):
     """Fields every Markdown-file item shares; `id` and `body` come from the file, not fields."""
 
     id: Id
@@ -166,6 +234,11 @@ class Event(Item):
     title: Text = Field(description="a short headline, e.g. 'Talks resume in Doha'")
     short_title: Text | None = Field(None, description="a few words for the timeline overview")
     date: Date = Field(description="when it happened: YYYY, YYYY-MM or YYYY-MM-DD")
+    order: int | None = Field(
+        None,
+        ge=1,
+        description="its place among the events of the same date (1 first); needed when a date is shared",
+    )
     end_date: Date | None = Field(None, description="last day, for events over several days")
     display_date: Text | None = None
     location: Text | None = None
@@ -174,6 +247,7 @@ class Event(Item):
     sticking_points: StickingPointIds = []
     sources: CitedBy = Field(description="ids from sources.yaml, at least one, e.g. [ap-2024-08-19]")
     importance: Literal["key", "normal"] = "normal"
+    updates: Updates = []
 
     @field_validator("end_date")
     @classmethod
@@ -199,10 +273,16 @@ class Actor(Item):
     )
     sources: CitedBy = Field(description="ids from sources.yaml, at least one")
     importance: Literal["key", "normal"] = "normal"
+    aims: BlockMarkdown | None = Field(None, description="what the actor says it wants, attributed and cited")
+    pressures: BlockMarkdown | None = Field(None, description="what presses on the actor, as reported, cited")
+    updates: Updates = []
 
 
 class Provision(Strict):
     text: Markdown = Field(description="what this part of the deal provides")
+    by: ActorId | None = Field(
+        None, description="the side that would carry it out (an actor id); leave out for both sides"
+    )
     sources: CitedBy = Field(description="ids from sources.yaml, at least one")
 
 
@@ -212,7 +292,11 @@ class Phase(Item):
     duration: Text | None = None
     summary: Markdown | None = None
     provisions: list[Provision] = []
+    transition: BlockMarkdown | None = Field(
+        None, description="what moves the deal from this phase to the next"
+    )
     sources: SourceIds = []
+    updates: Updates = []
 
 
 class Position(Strict):
@@ -228,24 +312,23 @@ class StickingPoint(Item):
     phases: PhaseIds = []
     positions: list[Position] = []
     sources: SourceIds = []
-
-
-class Change(Strict):
-    date: Date = Field(description="when the change was made")
-    text: Markdown = Field(description="what changed")
+    updates: Updates = []
 
 
 class Page(Item):
     title: Text = Field(description="the page heading")
     description: Text | None = None
-    changelog: list[Change] = []
+    home_order: int | None = Field(
+        None, ge=1, description="also show this page as a box on the start page, in this order (1 first)"
+    )
+    updates: Updates = []
 
 
 class Quote(Strict):
     id: Id = Field(description="a unique id, e.g. 'blinken-best-maybe-last'")
     speaker: ActorId = Field(description="the actor who said it")
     date: Date = Field(description="when it was said")
-    text: Text = Field(description="the exact words, copied from the source")
+    text: QuoteText = Field(description="the exact words, copied from the source")
     context: Markdown | None = None
     event: EventId | None = None
     source: SourceId = Field(description="the id of the source that carries the quote")
@@ -256,9 +339,26 @@ class Copy(Strict):
     via: Text = Field(description="the site that carries this copy")
 
 
+SOURCE_KINDS = {
+    "news-agency": "News agency",
+    "newspaper": "Newspaper",
+    "broadcaster": "Broadcaster",
+    "magazine": "Magazine",
+    "online-news": "Online news",
+    "government": "Government",
+    "un": "United Nations",
+    "advocacy": "Advocacy outlet",
+    "state-media": "State media",
+    "research": "Research",
+    "reference": "Reference work",
+}
+SourceKind = Literal[tuple(SOURCE_KINDS)]  # type: ignore[valid-type]
+
+
 class Source(Strict):
     id: Id = Field(description="a unique id, e.g. 'ap-2024-08-19'")
     publisher: Text = Field(description="who published it, e.g. 'The Associated Press'")
+    kind: SourceKind | None = Field(None, description="what kind of publisher: " + ", ".join(SOURCE_KINDS))
     title: Text | None = Field(None, description="its exact headline, shown in quotation marks")
     description: Text | None = Field(None, description="what it is, when the exact headline is not known")
     date: Date | None = None
@@ -277,18 +377,24 @@ class Source(Strict):
         return self
 
     @property
+    def kind_label(self) -> str | None:
+        """The kind of publisher, as readers see it ('News agency')."""
+        return SOURCE_KINDS[self.kind] if self.kind else None
+
+    @property
     def label(self) -> str:
         """How the source is named in lists: its headline in quotation marks, or what it is."""
         return f"\u201c{self.title}\u201d" if self.title else str(self.description)
 
 
-class Term(Strict):
+class Term(Strict, Noted):
     id: Id = Field(description="a unique id, e.g. 'philadelphi-corridor'")
     term: Text = Field(description="the word or phrase")
     aliases: list[Text] = Field([], description="other spellings linked to this term, e.g. [ceasefire]")
     definition: Markdown = Field(description="what it means, in your own words")
     sources: CitedBy = Field(description="ids from sources.yaml, at least one")
     draft: bool = Field(False, description="true keeps the term out of the site while you write it")
+    updates: Updates = []
 
 
 class SiteConfig(Strict):
@@ -324,6 +430,7 @@ class FieldRole:
     name: str
     ref: str | None
     markdown: bool
+    block: bool  # Markdown rendered as blocks, like a body
     nested: type[Strict] | None
 
 
@@ -350,7 +457,18 @@ def field_roles(schema: type[Strict]) -> tuple[FieldRole, ...]:
         metadata = list(info.metadata) + _metadata(info.annotation)
         ref = next((m.kind for m in metadata if isinstance(m, Ref)), None)
         markdown = any(isinstance(m, MarkdownText) for m in metadata)
+        block = any(isinstance(m, MarkdownText) and m.block for m in metadata)
         nested = _nested_schema(info.annotation)
         if ref or markdown or nested:
-            roles.append(FieldRole(name, ref, markdown, nested))
+            roles.append(FieldRole(name, ref, markdown, block, nested))
     return tuple(roles)
+
+
+def text_key(item_id: str, path: tuple[Any, ...], schema: type[Strict]) -> tuple[str, bool]:
+    """How a Markdown text of an item is rendered: (id prefix, inline). The body is a block
+    under the item's id, a block field one under '<item>-<field>', anything else inline."""
+    if not path:
+        return item_id, False
+    if len(path) == 1 and any(role.name == path[0] and role.block for role in field_roles(schema)):
+        return f"{item_id}-{path[0]}", False
+    return "", True

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .dates import PartialDate
-from .model import Strict, field_roles
+from .model import Strict, field_roles, text_key
 from .resolve import Site
 from .routes import DATA_FILES, item_path
 
@@ -45,7 +45,9 @@ def _item(item: Strict, html_of: HtmlOf, prefix: str) -> dict[str, Any]:
             continue
         data[name] = _plain(value, html_of, prefix)
         if name in markdown:
-            data[f"{name}_html"] = html_of(value, prefix, name != "body")
+            data[f"{name}_html"] = html_of(
+                value, *text_key(prefix, () if name == "body" else (name,), type(item))
+            )
     return data
 
 

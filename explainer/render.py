@@ -44,6 +44,7 @@ from .markup import (
     glossary_names,
     plain_text,
 )
+from .model import text_key
 from .resolve import ItemKey, Site, walk
 from .templating import ASSETS_DIR, Precompiling, environment
 from .write import Staging
@@ -814,7 +815,7 @@ class _Job:
             for item in items.values():
                 for what, path, value in walk(item):
                     if what == "text":
-                        keys.append((value, item.id, False) if path == () else (value, "", True))
+                        keys.append((value, *text_key(item.id, path, type(item))))
         return [key for key in dict.fromkeys(keys) if not self.renderer.markdown.cached(key)]
 
     def convert(self, part: int) -> list[Markup]:

@@ -18,7 +18,7 @@ from typing import Any, NamedTuple
 
 from .errors import ContentError, did_you_mean
 from .load import COLLECTIONS, KeyPath, Record, fingerprint
-from .markup import XREF_KINDS, references
+from .markup import SPLIT_MARKUP_RE, XREF_KINDS, references
 from .model import (
     Actor,
     Event,
@@ -149,15 +149,13 @@ class Site:
             return f"Quote from {self.title('actor', item.speaker)}, {item.date.human()}"
         return getattr(item, _TITLE_FIELD.get(kind, "title"))
 
-    def referring(self, kind: str, item_id: str, owner_kind: str, field_name: str | None = None) -> list[Any]:
-        """Items of `owner_kind` that refer to (kind, item_id), once each, in display order."""
+    def referring(self, kind: str, item_id: str, owner_kind: str, field_name: str) -> list[Any]:
+        """Items of `owner_kind` whose field `field_name` names (kind, item_id), once each, in
+        display order. Backlinks follow these tags, never a mention in prose: an event that
+        names Israel in its text is not thereby an event Israel took part in."""
         seen: dict[str, Any] = {}
         for ref in self.referrers.get((kind, item_id), ()):
-            if (
-                ref.kind == owner_kind
-                and ref.id not in seen
-                and (field_name is None or (ref.path and ref.path[0] == field_name))
-            ):
+            if ref.kind == owner_kind and ref.id not in seen and ref.path and ref.path[0] == field_name:
                 seen[ref.id] = self.get(owner_kind, ref.id)
         return list(seen.values())
 
@@ -180,7 +178,9 @@ class Site:
 def _display_order(kind: str, items: dict[str, Any]) -> dict[str, Any]:
     """The order readers see: time for events and quotes, sequence for phases, else by name."""
     keys = {
-        "event": lambda i: (i.date, i.end_date or i.date, i.id),
+        # a date known to the month sorts before the days of that month (PartialDate's order);
+        # events of one date by their `order` (checked in _Resolver.same_day)
+        "event": lambda i: (i.date, i.order or 0, i.end_date or i.date, i.id),
         "quote": lambda i: (i.date, i.id),
         "phase": lambda i: (i.number, i.id),
         "source": lambda i: (i.publisher.casefold(), i.date.iso() if i.date else "", i.id),
@@ -242,6 +242,16 @@ class _Resolver:
                 if problem:
                     self.errors.append(ContentError(record.at(path), problem))
                 continue
+            for split in SPLIT_MARKUP_RE.finditer(value):
+                line = value.count("\n", 0, split.start())
+                what = "citation" if split.group().startswith("[@") else "link"
+                self.errors.append(
+                    ContentError(
+                        record.text_at(path, line),
+                        f"this {what} is split across lines ('{split.group().strip()}'); "
+                        f"keep it on one line, from '{split.group()[:2]}' to its closing bracket",
+                    )
+                )
             for ref in references(value):
                 if not ref.kind:
                     choices = ", ".join(XREF_KINDS)
@@ -267,6 +277,37 @@ class _Resolver:
                     record.at(), f"the page id '{item.id}' is taken by a section of the site; rename the file"
                 )
             )
+
+
+def _same_day_problems(events: dict[str, Event], content: Content) -> list[ContentError]:
+    """Events that share a date must say which came first: the timeline and the Earlier/Later
+    links would otherwise order them by file name, which tells the reader something untrue."""
+    by_date: dict[Any, list[Event]] = defaultdict(list)
+    for event in events.values():
+        by_date[event.date].append(event)
+    errors = []
+    for date, group in by_date.items():
+        if len(group) < 2:
+            continue
+        orders = [event.order for event in group]
+        for event in group:
+            if event.order is not None and orders.count(event.order) == 1:
+                continue
+            others = ", ".join(e.id for e in group if e is not event)
+            said = (
+                "has no 'order'"
+                if event.order is None
+                else f"has the same 'order' ({event.order}) as another"
+            )
+            record = content.origins[("event", event.id)]
+            errors.append(
+                ContentError(
+                    record.at(("order",) if event.order is not None else ("date",)),
+                    f"this event shares the date {date.human()} with {others} and {said}; "
+                    f"give each of them a different 'order' (1, 2, ...) in the order they happened",
+                )
+            )
+    return errors
 
 
 def shape(item: Strict) -> tuple[Any, ...]:
@@ -354,6 +395,7 @@ def resolve(content: Content, previous: Site | None = None) -> tuple[Site | None
                         )
                     )
                 numbers[item.number] = record
+    resolver.errors += _same_day_problems(ordered["event"], content)
     if content.site is None:
         return None, resolver.errors
     site = _site(

@@ -13,11 +13,11 @@ from functools import cached_property, lru_cache
 from itertools import groupby
 from typing import TYPE_CHECKING, Any
 
-from . import charts, markup
+from . import changes, charts, markup, sides
 from .dates import PartialDate
 
 if TYPE_CHECKING:
-    from .model import Actor, Event, Phase, Position, StickingPoint
+    from .model import Actor, Event, Phase, Position, Provision, StickingPoint
     from .resolve import Site
 
 SECTIONS = {
@@ -30,14 +30,8 @@ LIST_PAGES = {"quote": "quotes", "source": "sources", "term": "glossary"}
 ANCHOR_PREFIX = {"quote": "quote-", "source": "source-", "term": "term-"}
 HOME_PAGE = "home"
 RESERVED_PAGE_IDS = frozenset(
-    {*SECTIONS.values(), *LIST_PAGES.values(), "assets", "data", "404", "index", "feed", "sitemap"}
+    {*SECTIONS.values(), *LIST_PAGES.values(), "assets", "data", "404", "index", "feed", "sitemap", "changes"}
 )
-PART_LABELS = {
-    "party": "Parties to the talks",
-    "mediator": "Mediators",
-    "negotiator": "Negotiators",
-    "other": "Others",
-}
 NAVIGATION = (
     ("Timeline", "timeline/index.html"),
     ("Who is who", "actors/index.html"),
@@ -48,6 +42,15 @@ NAVIGATION = (
     ("Sources", "sources/index.html"),
     ("About", "about/index.html"),
 )
+CITING_LABELS = {  # what cites a source, in the order a source's page lists it
+    "event": "Events",
+    "actor": "People, organisations and states",
+    "phase": "Phases of the deal",
+    "sticking_point": "Sticking points",
+    "quote": "Quotes",
+    "term": "Glossary terms",
+    "page": "Pages",
+}
 LATEST_KEY_EVENTS = 5
 FEED_ENTRIES = 50  # the newest events; readers' feed software only wants what is new
 TIMELINE_PAGE_LIMIT = 40  # more events than this, and the timeline gets a page per month
@@ -59,6 +62,7 @@ DATA_KINDS = {
     "quotes": "quote",
     "sources": "source",
     "glossary": "term",
+    "pages": "page",
 }
 DATA_FILES = {name: f"data/{name}.json" for name in [*DATA_KINDS, "timeline"]}
 DESCRIPTION_LENGTH = 160
@@ -70,6 +74,7 @@ SECTION_DESCRIPTIONS = {
     "quotes/index.html": "What the people in the talks said, quoted exactly, with speaker, date and source.",
     "glossary/index.html": "The terms a newcomer needs to follow the talks, each with a source.",
     "sources/index.html": "Every source this explainer relies on, and what cites each one.",
+    "changes/index.html": "Every update and correction to this explainer, newest first, each with the item it is on.",
 }
 
 
@@ -121,6 +126,20 @@ def item_path(kind: str, item_id: str) -> str:
     if kind == "page":
         return "index.html" if item_id == HOME_PAGE else f"{item_id}/index.html"
     raise KeyError(kind)
+
+
+def source_page_path(source_id: str) -> str:
+    """A source's own page: what it is and everything that cites it. (Its entry on the sources
+    page, where citations lead, links here: the list stays small however much cites it.)"""
+    return f"sources/{source_id}/index.html"
+
+
+def note_path(kind: str, item_id: str, number: int) -> str:
+    """Where an item's page shows its `number`th update note (see partials/macros.html)."""
+    path = item_path(kind, item_id)
+    if "#" in path:  # an entry on a list page: its notes carry its anchor
+        return f"{path}-update-{number}"
+    return f"{path}#update-{number}"
 
 
 @lru_cache(maxsize=65536)
@@ -251,12 +270,32 @@ class TimelinePlan:
 
 def _positions_matrix(site: Site) -> Matrix:
     actor_ids = {p.actor for point in site.sticking_points.values() for p in point.positions}
-    actors = [actor for actor in site.actors.values() if actor.id in actor_ids]
+    # the parties' columns first, then everyone else's, each by name
+    actors = sorted(
+        (actor for actor in site.actors.values() if actor.id in actor_ids), key=lambda a: a.part != "party"
+    )
     rows = []
     for point in site.sticking_points.values():
         stance = {position.actor: position for position in point.positions}
         rows.append((point, [stance.get(actor.id) for actor in actors]))
     return Matrix(actors, rows)
+
+
+@dataclass(frozen=True)
+class Ledger:
+    """Who would do what in a phase: what applies to the deal as a whole, and a column for
+    each side that carries out a provision (in the order the provisions name them)."""
+
+    shared: list[Provision]
+    columns: list[tuple[str, list[Provision]]]  # (actor id, what that side would do)
+
+
+def _ledger(phase: Phase) -> Ledger:
+    columns: dict[str, list[Provision]] = {}
+    for provision in phase.provisions:
+        if provision.by:
+            columns.setdefault(provision.by, []).append(provision)
+    return Ledger([p for p in phase.provisions if not p.by], list(columns.items()))
 
 
 Origin = tuple[str, str]  # (family, member): what a route shows, so it can be built again alone
@@ -284,6 +323,7 @@ class _Pages:
         found += [("phase", phase_id) for phase_id in site.phases]
         found += [("sticking_point", point_id) for point_id in site.sticking_points]
         found += [("page", page_id) for page_id in site.pages if page_id != HOME_PAGE]
+        found += [("source", source_id) for source_id in site.sources]
         return found
 
     def build(self, origin: Origin) -> Route:
@@ -340,8 +380,23 @@ class _Pages:
         return found
 
     @cached_property
+    def notes(self) -> list[changes.ChangeNote]:
+        return changes.change_notes(self.site, note_path)
+
+    @cached_property
+    def teams(self) -> dict[str, sides.Team]:
+        return sides.teams(self.site.actors)
+
+    def lastmod(self, content_date: PartialDate, item: Any) -> PartialDate:
+        """A page's date for the sitemap: its content's, or its newest note's if later."""
+        return max(content_date, item.last_updated or content_date)
+
+    @cached_property
     def phases_with_points(self) -> list[tuple[Phase, list[StickingPoint]]]:
-        return [(p, self.site.referring("phase", p.id, "sticking_point")) for p in self.site.phases.values()]
+        return [
+            (p, self.site.referring("phase", p.id, "sticking_point", "phases"))
+            for p in self.site.phases.values()
+        ]
 
     def describe(self, text: str | None) -> str | None:
         return _describe(text, self.site.titles_fingerprint(), self.site.title) if text else None
@@ -376,6 +431,11 @@ class _Pages:
                 points=list(site.sticking_points.values()),
                 key_actors=[a for a in site.actors.values() if a.importance == "key"],
                 latest=self.summaries.of(key_events[-LATEST_KEY_EVENTS:][::-1]),
+                boxes=sorted(
+                    (page for page in site.pages.values() if page.home_order is not None),
+                    key=lambda page: (page.home_order, page.id),
+                ),
+                latest_change=self.notes[0] if self.notes else None,
             )
         if path == "timeline/index.html":
             plan = self.plan
@@ -404,13 +464,9 @@ class _Pages:
                 timeline_link={e.id: plan.card_path(e) for e in (overview.background if overview else [])},
             )
         if path == "actors/index.html":
-            actors = list(site.actors.values())
-            groups = [
-                (label, [a for a in actors if a.part == part])
-                for part, label in PART_LABELS.items()
-                if any(a.part == part for a in actors)
-            ]
-            return section("actors.html", "Who is who", groups=groups)
+            return section("actors.html", "Who is who", sides=sides.sides(site.actors))
+        if path == "changes/index.html":
+            return section("changes.html", "Updates and corrections", notes=self.notes)
         if path == "deal/index.html":
             return section("deal.html", "The deal", phases=self.phases_with_points)
         if path == "sticking-points/index.html":
@@ -424,7 +480,9 @@ class _Pages:
             return section("quotes.html", "Quotes", quotes=list(site.quotes.values()))
         if path == "glossary/index.html":
             return section("glossary.html", "Glossary", terms=list(site.terms.values()))
-        sources = [(source, site.citing(source.id)) for source in site.sources.values()]
+        sources = [
+            (source, len(site.citing(source.id)), source_page_path(source.id)) for source in site.sources.values()
+        ]
         return section("sources.html", "Sources", sources=sources)
 
     def timeline_filter(self, member: str) -> Route:
@@ -468,7 +526,7 @@ class _Pages:
             "actors": [site.actors[i] for i in event.actors],
             "phases": [site.phases[i] for i in event.phases],
             "points": [site.sticking_points[i] for i in event.sticking_points],
-            "quotes": site.referring("event", event.id, "quote"),
+            "quotes": site.referring("event", event.id, "quote", "event"),
             "previous": self.summaries[events[index - 1].id] if index > 0 else None,
             "next": self.summaries[events[index + 1].id] if index + 1 < len(events) else None,
             "timeline_link": self.plan.card_path(event),
@@ -479,7 +537,7 @@ class _Pages:
             event.title,
             context,
             description=self.describe(event.body) or event.title,
-            lastmod=event.end_date or event.date,
+            lastmod=self.lastmod(event.end_date or event.date, event),
             og_type="article",
         )
 
@@ -489,8 +547,9 @@ class _Pages:
             "actor": actor,
             "affiliation": site.actors.get(actor.affiliation or ""),
             "members": site.referring("actor", actor.id, "actor", "affiliation"),
-            "events": self.summaries.of(site.referring("actor", actor.id, "event")),
-            "quotes": site.referring("actor", actor.id, "quote"),
+            "team": self.teams[actor.id].members if actor.id in self.teams else [],
+            "events": self.summaries.of(self.filtered_events("actor", actor.id)),
+            "quotes": site.referring("actor", actor.id, "quote", "speaker"),
             "positions": site.positions_of(actor.id),
         }
         return Route(
@@ -499,7 +558,7 @@ class _Pages:
             actor.name,
             context,
             description=f"{actor.name}: {actor.role}. Their part in the talks, positions, quotes and events.",
-            lastmod=self.as_of,
+            lastmod=self.lastmod(self.as_of, actor),
             og_type="profile" if actor.kind == "person" else "website",
         )
 
@@ -508,8 +567,10 @@ class _Pages:
         context = {
             "phase": phase,
             "phase_count": len(site.phases),
-            "events": self.summaries.of(site.referring("phase", phase.id, "event")),
-            "points": site.referring("phase", phase.id, "sticking_point"),
+            "events": self.summaries.of(site.referring("phase", phase.id, "event", "phases")),
+            "points": site.referring("phase", phase.id, "sticking_point", "phases"),
+            "ledger": _ledger(phase),
+            "next_phase": next((p for p in site.phases.values() if p.number == phase.number + 1), None),
         }
         return self._article("phase", phase, phase.title, context, self.describe(phase.summary))
 
@@ -519,7 +580,7 @@ class _Pages:
             "point": point,
             "positions": [(site.actors[p.actor], p) for p in point.positions],
             "phases": [site.phases[i] for i in point.phases],
-            "events": self.summaries.of(site.referring("sticking_point", point.id, "event")),
+            "events": self.summaries.of(self.filtered_events("sticking_point", point.id)),
         }
         return self._article("sticking_point", point, point.title, context, self.describe(point.summary))
 
@@ -532,7 +593,7 @@ class _Pages:
             title,
             context,
             description,
-            self.as_of,
+            self.lastmod(self.as_of, item),
             og_type="article",
         )
 
@@ -544,6 +605,23 @@ class _Pages:
             page.title,
             {"page": page},
             description=page.description or self.describe(page.body),
+            lastmod=self.lastmod(self.as_of, page),
+        )
+
+    def source(self, source_id: str) -> Route:
+        site, source = self.site, self.site.sources[source_id]
+        citing = site.citing(source_id)
+        groups = [
+            (CITING_LABELS[kind], [i for k, i in citing if k == kind], kind)
+            for kind in CITING_LABELS
+            if any(k == kind for k, _ in citing)
+        ]
+        return Route(
+            source_page_path(source_id),
+            "source.html",
+            f"{source.publisher}: {source.label}",
+            {"source": source, "groups": groups, "count": len(citing)},
+            description=f"{source.publisher}, {source.label}: the source, and everything in this explainer that cites it.",
             lastmod=self.as_of,
         )
 
@@ -565,8 +643,14 @@ class _Pages:
             return Route(path, path, "Page not found", in_sitemap=False, absolute_links=True)
         if path == "robots.txt":
             return Route(path, path, path, in_sitemap=False)
-        entries = self.events[::-1][:FEED_ENTRIES]
-        return Route(path, path, "Timeline", {"entries": entries}, in_sitemap=False)
+        # newest first by the date each entry carries (an event over several days: its last)
+        entries = sorted(self.events[::-1], key=lambda e: e.end_date or e.date, reverse=True)[:FEED_ENTRIES]
+        context = {
+            "entries": entries,
+            "notes": self.notes[:FEED_ENTRIES],
+            "updated": changes.feed_updated(self.site, self.notes),
+        }
+        return Route(path, path, "Timeline", context, in_sitemap=False)
 
 
 _SECTION_PATHS = (
@@ -578,6 +662,7 @@ _SECTION_PATHS = (
     "quotes/index.html",
     "glossary/index.html",
     "sources/index.html",
+    "changes/index.html",
 )
 _DATA_ORIGINS: list[Origin] = [("data", name) for name in [*DATA_KINDS, "timeline", "index"]]
 

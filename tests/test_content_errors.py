@@ -7,7 +7,7 @@ from conftest import Project
 GOOD_EVENT = """
 ---
 title: A test event
-date: 2024-08-15
+date: 2024-06-15
 sources: [ap-2024-08-19]
 ---
 Body text [@ap-2024-08-19].

@@ -107,3 +107,53 @@ def test_every_source_is_cited(site: Site) -> None:
 def test_sticking_points_name_their_phase(site: Site) -> None:
     for point_id in REQUIRED_STICKING_POINTS:
         assert site.sticking_points[point_id].phases, point_id
+
+
+PARTIES = ("israel", "hamas")
+
+
+def test_both_parties_state_a_position_on_every_sticking_point(site: Site) -> None:
+    for point in site.sticking_points.values():
+        holders = {position.actor for position in point.positions}
+        assert set(PARTIES) <= holders, f"{point.id}: positions of {sorted(holders)}"
+    egypt = {p.actor for p in site.sticking_points["philadelphi-corridor"].positions}
+    assert "egypt" in egypt
+
+
+def test_every_side_is_quoted(site: Site) -> None:
+    """Quotes from each party and each mediator, and from no one side in the majority."""
+    from explainer.sides import head_of
+
+    sides = [head_of(site.actors[q.speaker], site.actors).id for q in site.quotes.values()]
+    for side in ("israel", "hamas", "united-states", "egypt", "qatar"):
+        assert side in sides, side
+    assert max(sides.count(side) for side in set(sides)) <= len(sides) / 2
+
+
+def test_every_source_says_what_kind_it_is(site: Site) -> None:
+    assert [s.id for s in site.sources.values() if s.kind is None] == []
+
+
+def test_events_of_a_day_are_in_the_order_they_happened(site: Site) -> None:
+    order = list(site.events)
+    assert order.index("blinken-meets-el-sisi") < order.index("blinken-in-doha")
+    assert order.index("haniyeh-killed") < order.index("khamenei-vows-punishment")
+
+
+NON_NEUTRAL = re.compile(r"\b(complained|claimed|admitted|terrorists?|resistance)\b", re.IGNORECASE)
+
+
+def test_neutral_words_outside_quotes(site: Site) -> None:
+    """FACTS's neutral-verbs rule, wherever prose is not a direct quote."""
+    for path in (REPO / "site_src").rglob("*"):
+        if path.suffix not in (".md", ".yaml") or path.name == "quotes.yaml":
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            outside_quotes = re.sub(r"[\"\u201c][^\"\u201d]*[\"\u201d]", "", line)
+            assert not NON_NEUTRAL.search(outside_quotes), f"{path.name}:{number}: {line}"
+
+    for item_id in ("haniyeh-killed", "fuad-shukr-killed"):
+        assert "died" not in site.events[item_id].body, f"{item_id}: a person killed was killed"
+    for actor_id in ("ismail-haniyeh", "hezbollah", "fuad-shukr"):
+        actor = site.actors[actor_id]
+        assert "died" not in actor.body and "death" not in actor.role, actor_id

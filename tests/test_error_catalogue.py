@@ -13,7 +13,7 @@ import pytest
 from conftest import REPO, Project
 from test_build import tree_digest
 
-EVENT = "---\ntitle: A test event\ndate: 2024-08-15\nsources: [ap-2024-08-19]\n---\nBody [@ap-2024-08-19].\n"
+EVENT = "---\ntitle: A test event\ndate: 2024-06-15\nsources: [ap-2024-08-19]\n---\nBody [@ap-2024-08-19].\n"
 ACTOR = "---\nname: X\nkind: person\nrole: r\npart: other\nsources: [ap-2024-08-19]\n---\n"
 
 
@@ -52,7 +52,7 @@ def _duplicate_quote(project: Project) -> list[str]:
     start = append(
         project,
         "quotes.yaml",
-        "- id: biden-closer-than-ever\n  speaker: biden\n  date: 2024\n  text: x\n  source: ap-2024-08-16\n",
+        "- id: biden-closer-than-ever\n  speaker: biden\n  date: 2024\n  text: the words of a quote\n  source: ap-2024-08-16\n",
     )
     return [
         f"site_src/quotes.yaml:{start}: duplicate id 'biden-closer-than-ever' (first used at site_src/quotes.yaml:{first}); give each quote its own id"
@@ -63,7 +63,7 @@ def _quote_references(project: Project) -> list[str]:
     start = append(
         project,
         "quotes.yaml",
-        "- id: q\n  speaker: nobody\n  date: 2024\n  text: t\n  event: no-event\n  source: no-source\n",
+        "- id: q\n  speaker: nobody\n  date: 2024\n  text: the words of a quote\n  event: no-event\n  source: no-source\n",
     )
     return [
         f"site_src/quotes.yaml:{start + 1}: unknown actor 'nobody'; actors are listed in site_src/actors",
@@ -76,10 +76,21 @@ def _quote_bad_date(project: Project) -> list[str]:
     start = append(
         project,
         "quotes.yaml",
-        "- id: q\n  speaker: biden\n  date: 19 August\n  text: t\n  source: ap-2024-08-19\n",
+        "- id: q\n  speaker: biden\n  date: 19 August\n  text: the words of a quote\n  source: ap-2024-08-19\n",
     )
     return [
         f"site_src/quotes.yaml:{start + 2}: date: '19 August' is not a date: write YYYY, YYYY-MM or YYYY-MM-DD, e.g. 2024-08-15"
+    ]
+
+
+def _quote_fragment(project: Project) -> list[str]:
+    start = append(
+        project,
+        "quotes.yaml",
+        "- id: q\n  speaker: biden\n  date: 2024\n  text: harsh words\n  source: ap-2024-08-19\n",
+    )
+    return [
+        f"site_src/quotes.yaml:{start + 3}: text: 'harsh words' is a fragment: the quotes page collects statements of at least 4 words; quote a fragment in the prose of an event instead"
     ]
 
 
@@ -139,6 +150,14 @@ def _term_citation_in_block_text(project: Project) -> list[str]:
     )
     return [
         f"site_src/glossary.yaml:{start + 4}: unknown source 'missing-source'; sources are listed in site_src/sources.yaml"
+    ]
+
+
+def _citation_split_across_lines(project: Project) -> list[str]:
+    project.write("events/split.md", EVENT + "Said so [@ap-2024-08-19;\n@ap-2024-08-16] and [[hamas|the\ngroup]].\n")
+    return [
+        "site_src/events/split.md:7: this citation is split across lines ('[@ap-2024-08-19;'); keep it on one line, from '[@' to its closing bracket",
+        "site_src/events/split.md:8: this link is split across lines ('[[hamas|the'); keep it on one line, from '[[' to its closing bracket",
     ]
 
 
@@ -294,7 +313,7 @@ CASES = [
         "bad month",
         write(
             "events/when.md",
-            EVENT.replace("2024-08-15", "2024-13"),
+            EVENT.replace("2024-06-15", "2024-13"),
             "site_src/events/when.md:3: date: '2024-13' has month 13: months run from 01 to 12",
         ),
     ),
@@ -302,7 +321,7 @@ CASES = [
         "impossible day",
         write(
             "events/when.md",
-            EVENT.replace("2024-08-15", "2024-02-30"),
+            EVENT.replace("2024-06-15", "2024-02-30"),
             "site_src/events/when.md:3: date: '2024-02-30' has day 30: February 2024 has days 01 to 29",
         ),
     ),
@@ -456,6 +475,7 @@ CASES = [
     Case("duplicate ids", _duplicate_quote),
     Case("quote references", _quote_references),
     Case("quote date", _quote_bad_date),
+    Case("quote fragment", _quote_fragment),
     Case("source url", _source_bad_url),
     Case("source not a mapping", _source_not_a_mapping),
     Case("sources file broken: one error, not one per citation", _sources_file_broken),
@@ -463,6 +483,7 @@ CASES = [
     Case("term id", _term_bad_id),
     Case("term missing definition", _term_missing_definition),
     Case("citation in a block text", _term_citation_in_block_text),
+    Case("citation or link split across lines", _citation_split_across_lines),
     Case("site.yaml value", _site_language),
     Case("site.yaml missing field", _site_missing_as_of),
     Case("duplicate phase number", _duplicate_phase_number),

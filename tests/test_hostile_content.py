@@ -59,7 +59,7 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     value = yaml_text(ONE_LINE)
     project.write(
         "events/hostile.md",
-        f"---\ntitle: {value}\nshort_title: {value}\ndate: 2024-08-20\ndisplay_date: {value}\nlocation: {value}\n"
+        f"---\ntitle: {value}\nshort_title: {value}\ndate: 2024-06-20\ndisplay_date: {value}\nlocation: {value}\n"
         f"actors: [hostile-actor]\nsticking_points: [hostile-point]\nsources: [hostile-source]\nimportance: key\n---\n"
         f"{ONE_LINE} [[hostile-actor]] [[term:hostile-term]] [@hostile-source]\n{MARKDOWN_ATTACKS}\n",
     )

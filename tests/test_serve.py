@@ -277,7 +277,7 @@ def test_the_404_page_reloads_too(tab, server: Server) -> None:
     with page.expect_event("load"):
         server.project.write(
             "events/not-yet-written.md",
-            "---\ntitle: Written at last\ndate: 2024-08-25\nsources: [ap-2024-08-19]\n---\nNow here [@ap-2024-08-19].\n",
+            "---\ntitle: Written at last\ndate: 2024-06-26\nsources: [ap-2024-08-19]\n---\nNow here [@ap-2024-08-19].\n",
         )
     assert page.locator("h1").inner_text() == "Written at last"
 
