@@ -142,3 +142,16 @@ def test_sources_show_their_kind_and_vague_dates_say_so(project: Project) -> Non
         "no exact day in the sources"
         in page(project, "timeline/zz-month/index.html").select_one(".facts").get_text()
     )
+
+
+def test_each_source_has_a_page_of_what_cites_it(project: Project) -> None:
+    project.write("events/zz-cites.md", event("Cites AP", "2024-06-20"))
+    assert project.cli("--quiet").code == 0
+    entry = page(project, "sources/index.html").find(id="source-ap-2024-08-19")
+    link = entry.select_one(".cited-by a")
+    assert link["href"] == "ap-2024-08-19/index.html"
+    count = int(link.get_text().split()[2])
+    own = page(project, "sources/ap-2024-08-19/index.html")
+    cited = own.select(".cited-list a")
+    assert len(cited) == count and "../../timeline/zz-cites/index.html" in [a["href"] for a in cited]
+    assert own.select_one("#cited-heading").get_text() == f"Cited by {count} items"
