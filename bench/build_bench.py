@@ -1,6 +1,12 @@
 """Build speed at scale: the real CLI on a synthetic site of N events.
 
     python bench/build_bench.py --events 10000 [--runs 3] [--seed 1]
+    python bench/build_bench.py --events 10000 --against a62f569 [--runs 3]
+
+With --against REF: the same synthetic site built by this tree and by commit REF (extracted
+from git into a temporary folder, with its own templates), cold then no-op, the two
+interleaved run by run so both meet the machine in the same state; prints each build's
+medians and this tree's ratio to REF's (a figure from another day compares nothing).
 
 Figures (median of --runs, seconds):
   cold_s      `python build.py` as a whole process, from scratch: no output/, no cache (each
@@ -42,11 +48,11 @@ from explainer.pipeline import Project  # noqa: E402
 from explainer.serve import Preview  # noqa: E402
 
 
-def run_cli(root: Path) -> tuple[float, float, str]:
-    """One `python build.py --quiet` in `root`: seconds, peak RSS in MiB, and what it printed."""
+def run_cli(root: Path, code: Path = REPO) -> tuple[float, float, str]:
+    """One `python build.py` of the tree `code` in `root`: seconds, peak RSS in MiB, and what it printed."""
     started = time.perf_counter()
     process = subprocess.Popen(
-        [sys.executable, str(REPO / "build.py")],
+        [sys.executable, str(code / "build.py")],
         cwd=root,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -60,14 +66,49 @@ def run_cli(root: Path) -> tuple[float, float, str]:
     return seconds, usage.ru_maxrss / 1024, output.strip()
 
 
-def cold_run(root: Path) -> tuple[float, float, str]:
+def cold_run(root: Path, code: Path = REPO) -> tuple[float, float, str]:
     """run_cli from scratch: no cache, no output. The last output is moved aside, not deleted
     (the caller deletes `root` at the end): on this VM, deleting 12,000 files just before a
     build made the build's own file creation slower, run after run (see README.md)."""
     shutil.rmtree(root / ".cache", ignore_errors=True)
     if (root / "output").exists():
         (root / "output").rename(Path(tempfile.mkdtemp(prefix=".old-output-", dir=root)) / "output")
-    return run_cli(root)
+    return run_cli(root, code)
+
+
+def compare_against(ref: str, events: int, runs: int, seed: int) -> dict[str, object]:
+    """Cold and no-op builds of one synthetic site by this tree and by commit `ref`, interleaved."""
+    work = Path(tempfile.mkdtemp(prefix=f"bench-against-{events}-"))
+    theirs_code = work / "code"
+    theirs_code.mkdir()
+    archive = subprocess.run(["git", "-C", str(REPO), "archive", ref], check=True, capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(theirs_code)], input=archive, check=True)
+    trees = {"this tree": (REPO, work / "ours"), ref: (theirs_code, work / "theirs")}
+    for code, root in trees.values():
+        synthesize(root / "site_src", events, seed)
+        shutil.copytree(code / "templates", root / "templates")
+    figures: dict[str, dict[str, list[float]]] = {name: {"cold": [], "noop": [], "rss": []} for name in trees}
+    for run in range(runs):
+        for name, (code, root) in trees.items():
+            seconds, rss, printed = cold_run(root, code)
+            noop, _, _ = run_cli(root, code)
+            figures[name]["cold"].append(seconds)
+            figures[name]["noop"].append(noop)
+            figures[name]["rss"].append(rss)
+            print(
+                f"run {run + 1}, {name}: cold {seconds:.2f} s, {rss:.0f} MiB, noop {noop:.2f} s: {printed}",
+                flush=True,
+            )
+    summary: dict[str, object] = {"events": events, "against": ref}
+    for name, values in figures.items():
+        label = "ours" if name == "this tree" else "theirs"
+        summary[f"{label}_cold_s"] = round(statistics.median(values["cold"]), 3)
+        summary[f"{label}_noop_s"] = round(statistics.median(values["noop"]), 3)
+        summary[f"{label}_peak_rss_mb"] = round(max(values["rss"]))
+    for kind in ("cold", "noop"):
+        summary[f"{kind}_ratio"] = round(summary[f"ours_{kind}_s"] / summary[f"theirs_{kind}_s"], 3)  # type: ignore[operator]
+    shutil.rmtree(work, ignore_errors=True)
+    return summary
 
 
 def edit_event(root: Path, count: int) -> None:
@@ -89,7 +130,11 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--process-edits", action="store_true", help="also time the edits as whole processes")
+    parser.add_argument("--against", metavar="REF", help="compare with the build of this git commit")
     args = parser.parse_args()
+    if args.against:
+        print(json.dumps(compare_against(args.against, args.events, args.runs, args.seed)))
+        return
 
     machine = bare_loop_ms_per_page(1000)
     print(

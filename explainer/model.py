@@ -346,6 +346,7 @@ SOURCE_KINDS = {
     "magazine": "Magazine",
     "online-news": "Online news",
     "government": "Government",
+    "statement": "Statement",  # a party's own statement, read in an outlet's rendering
     "un": "United Nations",
     "advocacy": "Advocacy outlet",
     "state-media": "State media",

@@ -17,6 +17,7 @@ from functools import cached_property
 from typing import Any, NamedTuple
 
 from .errors import ContentError, did_you_mean
+from .limits import explosive_shapes
 from .load import COLLECTIONS, KeyPath, Record, fingerprint
 from .markup import SPLIT_MARKUP_RE, XREF_KINDS, references
 from .model import (
@@ -242,16 +243,11 @@ class _Resolver:
                 if problem:
                     self.errors.append(ContentError(record.at(path), problem))
                 continue
-            for split in SPLIT_MARKUP_RE.finditer(value):
-                line = value.count("\n", 0, split.start())
-                what = "citation" if split.group().startswith("[@") else "link"
-                self.errors.append(
-                    ContentError(
-                        record.text_at(path, line),
-                        f"this {what} is split across lines ('{split.group().strip()}'); "
-                        f"keep it on one line, from '{split.group()[:2]}' to its closing bracket",
-                    )
-                )
+            explosive = list(explosive_shapes(value))
+            for line, problem in explosive or split_markup(value):
+                self.errors.append(ContentError(record.text_at(path, line), problem))
+            if explosive:
+                continue
             for ref in references(value):
                 if not ref.kind:
                     choices = ", ".join(XREF_KINDS)
@@ -277,6 +273,27 @@ class _Resolver:
                     record.at(), f"the page id '{item.id}' is taken by a section of the site; rename the file"
                 )
             )
+
+
+def split_markup(text: str) -> Iterator[tuple[int, str]]:
+    """(line within the text, what is wrong) for each citation or link split across lines,
+    which Markdown would show as typed."""
+    for split in SPLIT_MARKUP_RE.finditer(text):
+        what = "citation" if split.group().startswith("[@") else "link"
+        written = split.group().strip()
+        yield (
+            text.count("\n", 0, split.start()),
+            f"this {what} is split across lines ('{written[:40]}{'…' if len(written) > 40 else ''}'); "
+            f"keep it on one line, from '{split.group()[:2]}' to its closing bracket",
+        )
+
+
+def text_problems(text: str) -> Iterator[tuple[int, str]]:
+    """Why a text cannot be converted as it is: a shape Markdown would take minutes on (see
+    limits.py; nothing else is read from such a text, as even finding its links would crawl),
+    or split citations and links."""
+    explosive = list(explosive_shapes(text))
+    yield from explosive or split_markup(text)
 
 
 def _same_day_problems(events: dict[str, Event], content: Content) -> list[ContentError]:
@@ -338,6 +355,11 @@ def _with_prose_edits(content: Content, previous: Site) -> Site | None:
     if fingerprints.keys() != previous.fingerprints.keys() or len(content.drafts) != previous.drafts:
         return None
     changed = [key for key, value in fingerprints.items() if previous.fingerprints[key] != value]
+    # a text that must not be converted as it is: resolving in full reports it at its line
+    for kind, item_id in changed:
+        for what, _, value in walk(content.items[kind][item_id]):
+            if what == "text" and next(text_problems(value), None):
+                return None
     if any(shape(content.items[kind][i]) != shape(previous.get(kind, i)) for kind, i in changed):
         return None
     ordered = dict(previous.by_kind)

@@ -481,7 +481,8 @@ class _Pages:
         if path == "glossary/index.html":
             return section("glossary.html", "Glossary", terms=list(site.terms.values()))
         sources = [
-            (source, len(site.citing(source.id)), source_page_path(source.id)) for source in site.sources.values()
+            (source, len(site.citing(source.id)), source_page_path(source.id))
+            for source in site.sources.values()
         ]
         return section("sources.html", "Sources", sources=sources)
 

@@ -11,9 +11,15 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from bs4 import BeautifulSoup
 from conftest import REPO, Project
+
+# Needs Debian's Chromium (through Playwright) and, for the Nu Html Checker, Java: run the rest
+# alone with `python -m pytest -m "not browser"`.
+pytestmark = pytest.mark.browser
+Axe = pytest.importorskip(
+    "axe_playwright_python.sync_playwright", reason="axe-playwright-python is not installed"
+).Axe
 
 PAGE_TYPES = [
     "index.html",

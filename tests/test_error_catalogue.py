@@ -154,7 +154,9 @@ def _term_citation_in_block_text(project: Project) -> list[str]:
 
 
 def _citation_split_across_lines(project: Project) -> list[str]:
-    project.write("events/split.md", EVENT + "Said so [@ap-2024-08-19;\n@ap-2024-08-16] and [[hamas|the\ngroup]].\n")
+    project.write(
+        "events/split.md", EVENT + "Said so [@ap-2024-08-19;\n@ap-2024-08-16] and [[hamas|the\ngroup]].\n"
+    )
     return [
         "site_src/events/split.md:7: this citation is split across lines ('[@ap-2024-08-19;'); keep it on one line, from '[@' to its closing bracket",
         "site_src/events/split.md:8: this link is split across lines ('[[hamas|the'); keep it on one line, from '[[' to its closing bracket",

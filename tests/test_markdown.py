@@ -266,11 +266,7 @@ def test_cross_links_are_titled_from_their_target(project: Project) -> None:
         "Netzarim corridor",
         "../../glossary/index.html#term-netzarim-corridor",
     )
-    assert (
-        soup.find(id=term["aria-describedby"])
-        .get_text()
-        .startswith("A belt of land running east to west")
-    )
+    assert soup.find(id=term["aria-describedby"]).get_text().startswith("A belt of land running east to west")
 
 
 def test_private_use_markers_in_content_cannot_forge_citations(project: Project) -> None:

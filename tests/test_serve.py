@@ -218,6 +218,7 @@ def tab(chromium, server: Server):
     context.close()
 
 
+@pytest.mark.browser
 def test_an_edit_reloads_the_tab_with_the_new_content(tab, server: Server) -> None:
     page = tab("timeline/doha-round/index.html")
     with page.expect_event("load"):
@@ -231,6 +232,7 @@ def test_an_edit_reloads_the_tab_with_the_new_content(tab, server: Server) -> No
     assert page.problems == []
 
 
+@pytest.mark.browser
 def test_a_broken_edit_shows_the_errors_over_the_last_good_page_and_the_fix_clears_them(
     tab, server: Server
 ) -> None:
@@ -259,6 +261,7 @@ def test_a_broken_edit_shows_the_errors_over_the_last_good_page_and_the_fix_clea
     assert page.locator("#explainer-errors").count() == 0
 
 
+@pytest.mark.browser
 def test_a_template_error_keeps_the_server_running(tab, server: Server) -> None:
     page = tab("index.html")
     template = server.project.root / "templates/home.html"
@@ -271,6 +274,7 @@ def test_a_template_error_keeps_the_server_running(tab, server: Server) -> None:
     assert page.locator("#explainer-errors").count() == 0
 
 
+@pytest.mark.browser
 def test_the_404_page_reloads_too(tab, server: Server) -> None:
     page = tab("timeline/not-yet-written/index.html")
     assert page.locator("h1").inner_text() == "Page not found"
