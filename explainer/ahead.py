@@ -45,12 +45,13 @@ def pays_off(src: Path) -> bool:
 
 
 class AheadConversion:
-    """A forked helper converting the Markdown files of `src`; take() ends it."""
+    """A helper process converting the Markdown files of `src`; take() ends it. It gets its
+    work as arguments, so it starts however the platform can (`method`: see workers.py)."""
 
-    def __init__(self, src: Path):
+    def __init__(self, src: Path, method: str):
         import multiprocessing  # (only here: most builds start no helper, and it takes 20 ms to import)
 
-        context = multiprocessing.get_context("fork")
+        context = multiprocessing.get_context(method)
         self._connection, theirs = context.Pipe()
         self._process = context.Process(target=_convert, args=(src, theirs), daemon=True)
         self._process.start()

@@ -55,6 +55,12 @@ def _base_url(value: str) -> str:
     return value
 
 
+def _jobs(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a number of processes: use 1 or more")
+    return int(value)
+
+
 def _common_options(parser: argparse.ArgumentParser, top_level: bool) -> None:
     """Options every command accepts, before or after its name."""
     default = (lambda value: value) if top_level else (lambda value: argparse.SUPPRESS)
@@ -76,6 +82,13 @@ def _common_options(parser: argparse.ArgumentParser, top_level: bool) -> None:
         default=default(None),
         metavar="URL",
         help="published address, overriding site.yaml's base_url",
+    )
+    parser.add_argument(
+        "--jobs",
+        type=_jobs,
+        default=default(None),
+        metavar="N",
+        help="processes to build with (default: the usable cores, at most 2 are used; 1: one process)",
     )
     parser.add_argument("--debug", action="store_true", default=default(False), help="show tracebacks")
     parser.add_argument("--quiet", action="store_true", default=default(False), help="print only problems")
@@ -122,7 +135,9 @@ def run(args: argparse.Namespace, exit_when_done: bool = False) -> int:
 
     from .pipeline import Project, assemble
 
-    project = Project(src=args.src, templates=args.templates, out=args.out, base_url=args.base_url)
+    project = Project(
+        src=args.src, templates=args.templates, out=args.out, base_url=args.base_url, jobs=args.jobs
+    )
     if command == "check":
         from .check import broken_links
         from .render import site_root_path
@@ -174,11 +189,13 @@ def _build(args: argparse.Namespace, exit_when_done: bool = False) -> int:
     # before the rest of the build loads: templates compile meanwhile (see templating.py)
     from .templating import Precompiling
 
-    precompiling = Precompiling(args.templates, compiled) if compiled else None
+    precompiling = Precompiling(args.templates, compiled) if compiled and args.jobs != 1 else None
     try:
         from .pipeline import Project, build
 
-        project = Project(src=args.src, templates=args.templates, out=args.out, base_url=args.base_url)
+        project = Project(
+            src=args.src, templates=args.templates, out=args.out, base_url=args.base_url, jobs=args.jobs
+        )
         result = build(project, state, precompiling)
     finally:
         if precompiling:

@@ -24,6 +24,7 @@ from .render import PageRenderer, Rendered
 from .resolve import Site, resolve
 from .templating import Precompiling
 from .validate import ValidationCache, validate
+from .workers import start_method
 from .write import Staging
 
 
@@ -35,6 +36,7 @@ class Project:
     templates: Path
     out: Path
     base_url: str | None = None  # overrides site.yaml when given
+    jobs: int | None = None  # processes to build with (None: the usable cores; 1: this one only)
 
 
 @dataclass
@@ -63,7 +65,9 @@ class Builder:
         self.convert_ahead = convert_ahead
         self.files = FileCache()
         self.validated: ValidationCache = {}
-        self.renderer = PageRenderer(project.templates, preview=preview, compiled=compiled, once=once)
+        self.renderer = PageRenderer(
+            project.templates, preview=preview, compiled=compiled, once=once, workers=project.jobs
+        )
         self.site: Site | None = None  # the last site resolved without errors
 
     def assemble(self, sink: Staging | None = None) -> BuildResult:
@@ -82,8 +86,9 @@ class Builder:
             and self.site is None
             and self.renderer.workers > 1
             and pays_off(self.project.src)
+            and (method := start_method()) is not None
         ):
-            self.renderer.ahead = AheadConversion(self.project.src)
+            self.renderer.ahead = AheadConversion(self.project.src, method)
         try:
             return self._stages(sink)
         finally:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import os
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -47,6 +46,7 @@ from .markup import (
 from .model import text_key
 from .resolve import ItemKey, Site, walk
 from .templating import ASSETS_DIR, Precompiling, environment
+from .workers import can_fork_safely, usable_cores
 from .write import Staging
 
 NOTES = MARK + "\ue005"  # where the notes go: led by MARK, so the finisher's one split finds it too
@@ -272,7 +272,7 @@ class PageRenderer:
         self.templates = templates.resolve()
         self.preview = preview
         self.once = once
-        self.workers = workers if workers is not None else min(2, os.cpu_count() or 1)
+        self.workers = workers if workers is not None else min(2, usable_cores())
         self.markdown = MarkdownRenderer()
         self._pages: dict[str, _RenderedPage] = {}  # the last good render, for reuse
         self._template_sources: dict[str, str] = {}
@@ -523,7 +523,11 @@ class PageRenderer:
         self._standalone = functools.partial(finish, root=absolute_url(base_url), standalone=True)
         job = _Job(self, todo, site, base_url, shared, finish)
         fresh, job_errors = (
-            job.run_parallel() if self.workers > 1 and len(todo) >= PARALLEL_FROM else job.run()
+            # (the second renderer is forked, sharing the site: where that is unsafe or
+            # impossible, this process renders everything, to the same bytes; see workers.py)
+            job.run_parallel()
+            if self.workers > 1 and len(todo) >= PARALLEL_FROM and can_fork_safely()
+            else job.run()
         )
         errors += job_errors
         pages.update(fresh)

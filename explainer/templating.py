@@ -25,6 +25,8 @@ import jinja2.runtime
 import markupsafe
 from markupsafe import Markup
 
+from .workers import can_fork_safely
+
 ASSETS_DIR = "assets"  # static files beside the templates, copied as they are
 # The filters PageRenderer gives templates. jinja2 checks filter names when it compiles, so
 # the helper compiles with stand-ins of the same names (none takes jinja2's context).
@@ -166,12 +168,12 @@ def _stale(env: jinja2.Environment) -> list[str]:
 
 class Precompiling:
     """A forked helper compiling the stale templates of `templates` into `compiled`; the
-    renderer waits for it before its first template. Where the system cannot fork, or
-    nothing is stale, there is no helper."""
+    renderer waits for it before its first template. Where a fork is unsafe or impossible
+    (see workers.py), or nothing is stale, there is no helper: the renderer compiles them."""
 
     def __init__(self, templates: Path, compiled: Path):
         self._pid = 0
-        if not hasattr(os, "fork"):
+        if not can_fork_safely():
             return
         env = environment(templates, compiled, once=True)
         names = _stale(env)

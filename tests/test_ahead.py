@@ -22,7 +22,9 @@ from explainer.resolve import walk
 
 
 def test_the_helper_converts_every_text_of_a_file_as_the_renderer_would(project: Project) -> None:
-    helper = AheadConversion(project.src)
+    # (started by fork, so it is done before take(); started by spawn, as on Windows, it may
+    # be stopped part-way, which changes no output: see test_portable.py)
+    helper = AheadConversion(project.src, "fork")
     site = Builder(Paths(project.src, project.root / "templates", project.out), once=True).assemble().site
     glossary = glossary_names(site.terms.values())
     taken = helper.take(glossary)
@@ -41,7 +43,7 @@ def test_the_helper_converts_every_text_of_a_file_as_the_renderer_would(project:
 
 
 def test_nothing_is_taken_when_the_glossary_differs(project: Project) -> None:
-    same, other = AheadConversion(project.src), AheadConversion(project.src)
+    same, other = AheadConversion(project.src, "fork"), AheadConversion(project.src, "fork")
     # (take() stops a helper at once: they convert while the site is built)
     site = Builder(Paths(project.src, project.root / "templates", project.out), once=True).assemble().site
     glossary = glossary_names(site.terms.values())
@@ -55,8 +57,8 @@ def test_a_build_that_fails_before_rendering_ends_the_helper(
     started: list[AheadConversion] = []
 
     class Noted(AheadConversion):  # the real helper, noted when started
-        def __init__(self, src: Path):
-            super().__init__(src)
+        def __init__(self, src: Path, method: str):
+            super().__init__(src, method)
             started.append(self)
 
     monkeypatch.setattr(pipeline, "AheadConversion", Noted)
