@@ -670,9 +670,12 @@ class MarkdownRenderer:
     def save(self) -> None:
         """Keep the converted texts for the next build (see cache.py)."""
         if self.store and not self.saved:
+            # (never an empty text: it costs nothing to make, and whether a build had made
+            # one before saving would depend on which of its processes rendered what first)
             texts = {
                 (digest(text.encode()), prefix, inline): str(html)
                 for (text, prefix, inline), html in self._cache.items()
+                if text
             }
             self.store.save_markdown(self.signature(), texts)
 

@@ -84,8 +84,9 @@ def test_a_two_process_build_keeps_the_same_texts(project: Project, monkeypatch)
     monkeypatch.setattr(explainer.render, "PARALLEL_FROM", 1)
     assert project.cli("--quiet", "--out", "parallel").code == 0
     parallel = marshal.loads(cache.read_bytes())
-    # (a page may ask for an empty body, which is no text to convert ahead: it is made on the
-    # spot, after the texts are saved, and costs nothing to make again)
+    assert parallel["texts"] == serial["texts"]
+    # (an empty body is never kept: whether it had been made before the save would depend on
+    # which process rendered a page asking for it first, so the test failed now and then)
     empty = digest(b"")
-    assert parallel["texts"] == {key: html for key, html in serial["texts"].items() if key[0] != empty}
+    assert all(key[0] != empty for key in [*serial["texts"], *parallel["texts"]])
     assert parallel["signature"] == serial["signature"] and len(parallel["texts"]) > 100
