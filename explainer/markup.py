@@ -37,8 +37,8 @@ from markdown.treeprocessors import InlineProcessor, Treeprocessor
 from markdown.util import ETX, STX
 from markupsafe import Markup
 
-from . import routes
 from .cache import BuildState, digest
+from .urls import item_path
 
 # Every marker with an end starts with MARK: a regex led by one character finds markers in a
 # page 16 times faster than one led by any of several (it then tests each character of the
@@ -175,7 +175,7 @@ def _xref_marker(match: re.Match[str]) -> str:
 
 
 def _xref_link(match: re.Match[str]) -> str:
-    return f'<a class="xref" href="{ROOT}{routes.item_path(match.group(1), match.group(2))}">{match.group(3)}</a>'
+    return f'<a class="xref" href="{ROOT}{item_path(match.group(1), match.group(2))}">{match.group(3)}</a>'
 
 
 def citation_marker(source_ids: list[str]) -> str:

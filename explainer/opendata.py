@@ -17,7 +17,8 @@ from typing import Any
 from .dates import PartialDate
 from .model import Strict, field_roles, text_key
 from .resolve import Site
-from .routes import DATA_FILES, item_path
+from .routes import DATA_FILES
+from .urls import item_path
 
 HtmlOf = Callable[[str, str, bool], str]  # (markdown, id prefix, inline) -> standalone HTML
 # What stands for a text's HTML in an item until fragment() puts it in, already escaped: a

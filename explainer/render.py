@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 import jinja2
 from markupsafe import Markup, escape
 
-from . import metadata, opendata, routes
+from . import metadata, opendata, routes, urls
 from .ahead import AheadConversion
 from .dates import PartialDate, human_range
 from .errors import ContentError, Location, display_path
@@ -228,7 +228,7 @@ def site_root_path(base_url: str) -> str:
 
 def absolute_url(base_url: str, path: str = "") -> str:
     """An address under the base URL; only for places that need one (canonical, feeds...)."""
-    return base_url.rstrip("/") + "/" + routes.pretty_url(path)
+    return base_url.rstrip("/") + "/" + urls.pretty_url(path)
 
 
 def _template_location(error: BaseException, templates: Path) -> Location:
@@ -328,7 +328,7 @@ class PageRenderer:
         if page.route.absolute_links or not path.startswith(page.folder):
             url = page.root + path
         else:
-            url = routes.relative_link(page.route.path, path)
+            url = urls.relative_link(page.route.path, path)
         if page.links is not None:
             page.links.append((path, url))
         return url
@@ -338,7 +338,7 @@ class PageRenderer:
         return self._url(self._asset_paths[name])
 
     def _href(self, kind: str, item_id: str) -> str:
-        return self._url(routes.item_path(kind, item_id))
+        return self._url(urls.item_path(kind, item_id))
 
     def _title_of(self, kind: str, item_id: str) -> str:
         """An item's title, noted as something the page shows (its key depends on it)."""
@@ -615,7 +615,7 @@ class PageRenderer:
         try:
             text = template.render(**shared, **route.context, **extra, route=route, root=root)
             if route.path.endswith(".html"):
-                text = finish(text, root, lookups, link_terms=route.path != routes.section_path("term"))
+                text = finish(text, root, lookups, link_terms=route.path != urls.section_path("term"))
         except Exception as error:  # any template failure becomes a located message
             errors.append(
                 ContentError(
@@ -1052,7 +1052,7 @@ class _Filling:
             number = self.numbers.setdefault(source_id, len(self.numbers) + 1)
             label = f"Source {number}"  # the note it leads to names the source
             target = (
-                f"{self.root}{routes.item_path('source', source_id)}"
+                f"{self.root}{urls.item_path('source', source_id)}"
                 if self.standalone
                 else f"#note-{source_id}"
             )
@@ -1066,7 +1066,7 @@ class _Filling:
         self.lookups.add(("term", term_id))
         count = linked[term_id] = linked.get(term_id, 0) + 1
         tip = f"tip-{term_id}" + (f"-{count}" if count > 1 else "")
-        href = f"{self.root}{routes.item_path('term', term_id)}"
+        href = f"{self.root}{urls.item_path('term', term_id)}"
         return (
             f'<span class="term"><a href="{href}" aria-describedby="{tip}">{words}</a>'
             f'<span class="tip" role="tooltip" id="{tip}">{self.finisher.definitions[term_id]}</span></span>'

@@ -34,7 +34,7 @@ from .model import (
     Term,
     field_roles,
 )
-from .routes import RESERVED_PAGE_IDS
+from .urls import RESERVED_PAGE_IDS
 from .validate import Content
 
 _LABELS = {c.kind: c.label for c in COLLECTIONS}

@@ -9,29 +9,23 @@ sorted, looked up) is prepared here, so templates only lay it out.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import cached_property
 from itertools import groupby
 from typing import TYPE_CHECKING, Any
 
 from . import changes, charts, markup, sides
 from .dates import PartialDate
+from .urls import (
+    HOME_PAGE,
+    item_path,
+    note_path,
+    source_page_path,
+)
 
 if TYPE_CHECKING:
     from .model import Actor, Event, Phase, Position, Provision, StickingPoint
     from .resolve import Site
 
-SECTIONS = {
-    "event": "timeline",
-    "actor": "actors",
-    "phase": "deal",
-    "sticking_point": "sticking-points",
-}
-LIST_PAGES = {"quote": "quotes", "source": "sources", "term": "glossary"}
-ANCHOR_PREFIX = {"quote": "quote-", "source": "source-", "term": "term-"}
-HOME_PAGE = "home"
-RESERVED_PAGE_IDS = frozenset(
-    {*SECTIONS.values(), *LIST_PAGES.values(), "assets", "data", "404", "index", "feed", "sitemap", "changes"}
-)
 NAVIGATION = (
     ("Timeline", "timeline/index.html"),
     ("Who is who", "actors/index.html"),
@@ -110,55 +104,6 @@ def _sentence(text: str) -> str:
     if len(text) <= DESCRIPTION_LENGTH:
         return text
     return text[: DESCRIPTION_LENGTH - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
-
-
-def section_path(kind: str) -> str:
-    """The index page of a kind, e.g. 'timeline/index.html'."""
-    return f"{SECTIONS.get(kind) or LIST_PAGES[kind]}/index.html"
-
-
-def item_path(kind: str, item_id: str) -> str:
-    """Where an item is shown: its own page, or its entry on a list page."""
-    if kind in SECTIONS:
-        return f"{SECTIONS[kind]}/{item_id}/index.html"
-    if kind in LIST_PAGES:
-        return f"{section_path(kind)}#{ANCHOR_PREFIX[kind]}{item_id}"
-    if kind == "page":
-        return "index.html" if item_id == HOME_PAGE else f"{item_id}/index.html"
-    raise KeyError(kind)
-
-
-def source_page_path(source_id: str) -> str:
-    """A source's own page: what it is and everything that cites it. (Its entry on the sources
-    page, where citations lead, links here: the list stays small however much cites it.)"""
-    return f"sources/{source_id}/index.html"
-
-
-def note_path(kind: str, item_id: str, number: int) -> str:
-    """Where an item's page shows its `number`th update note (see partials/macros.html)."""
-    path = item_path(kind, item_id)
-    if "#" in path:  # an entry on a list page: its notes carry its anchor
-        return f"{path}-update-{number}"
-    return f"{path}#update-{number}"
-
-
-@lru_cache(maxsize=65536)
-def relative_link(from_page: str, target: str) -> str:
-    """Shortest relative link between two output paths: works from any sub-path and from disk."""
-    here = from_page.split("/")[:-1]
-    there = target.split("/")
-    common = 0
-    while common < len(here) and common < len(there) - 1 and here[common] == there[common]:
-        common += 1
-    return "../" * (len(here) - common) + "/".join(there[common:])
-
-
-def pretty_url(path: str) -> str:
-    """The address a host serves a page at: 'timeline/index.html#x' -> 'timeline/#x'."""
-    page, hash_, fragment = path.partition("#")
-    if page.endswith("index.html"):
-        page = page[: -len("index.html")]
-    return page + hash_ + fragment
 
 
 @dataclass(frozen=True)
