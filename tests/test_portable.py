@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -21,6 +23,7 @@ from explainer.render import PARALLEL_FROM
 NO_FORK = '''
 """Make this interpreter look like Windows' to the build: no os.fork, only 'spawn'."""
 import os
+import signal
 
 for name in ("fork", "forkpty", "register_at_fork"):
     if hasattr(os, name):
@@ -102,3 +105,51 @@ def test_without_fork_and_with_any_jobs_the_output_is_the_same(synthetic: Path) 
     assert tree_digest(build(synthetic, "out-nofork", no_fork=True)) == reference
     assert tree_digest(build(synthetic, "out-one", "--jobs", "1")) == reference
     assert tree_digest(build(synthetic, "out-four", "--jobs", "4")) == reference
+
+
+def test_windows_line_ends_and_a_path_with_spaces_build_the_same_site(tmp_path: Path) -> None:
+    """Files saved with CRLF line ends (as Windows editors may), in a folder whose path has
+    spaces, give the same bytes as the repository's own files."""
+    plain, windows = tmp_path / "plain", tmp_path / "My Documents" / "the talks"
+    for root in (plain, windows):
+        shutil.copytree(REPO / "site_src", root / "site_src")
+        shutil.copytree(REPO / "templates", root / "templates")
+    converted = 0
+    for path in (windows / "site_src").rglob("*"):
+        if path.is_file():
+            path.write_bytes(path.read_bytes().replace(b"\r\n", b"\n").replace(b"\n", b"\r\n"))
+            converted += 1
+    assert converted > 50
+    assert tree_digest(build(plain, "output")) == tree_digest(build(windows, "output"))
+
+
+@pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="lists processes through /proc")
+def test_ctrl_c_stops_the_build_and_every_helper(synthetic: Path) -> None:
+    """SIGINT once the build is writing (its staging folder exists): it ends with 130 (or 0,
+    had it finished first), prints no traceback, leaves no process and no staging folder."""
+    root = synthetic
+    shutil.rmtree(root / ".cache", ignore_errors=True)
+    build_script = str(REPO / "build.py")
+    process = subprocess.Popen(
+        [sys.executable, build_script, "--out", "out-interrupted"],
+        cwd=root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    while process.poll() is None and not list(root.glob(".out-interrupted.*")):
+        time.sleep(0.01)  # (waiting for a state, not timing anything)
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=120)
+    assert process.returncode in (130, 0), out + err
+    assert "Traceback" not in err
+    assert not list(root.glob(".out-interrupted.*")), "the staging folder is removed"
+
+    def ours(pid: str) -> bool:
+        try:
+            command = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
+            return build_script in command and Path(f"/proc/{pid}/cwd").resolve() == root.resolve()
+        except OSError:
+            return False
+
+    assert [pid for pid in os.listdir("/proc") if pid.isdigit() and ours(pid)] == []
