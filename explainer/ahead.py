@@ -24,6 +24,7 @@ from markupsafe import Markup
 from .load import BY_FOLDER, COLLECTIONS, content_files, decode, load_file, split_front_matter
 from .markup import MarkdownRenderer, TextKey, glossary_names
 from .validate import validate
+from .workers import interrupts_held
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
@@ -54,7 +55,8 @@ class AheadConversion:
         context = multiprocessing.get_context(method)
         self._connection, theirs = context.Pipe()
         self._process = context.Process(target=_convert, args=(src, theirs), daemon=True)
-        self._process.start()
+        with interrupts_held():
+            self._process.start()
         theirs.close()
 
     def take(self, glossary: dict[str, str]) -> dict[TextKey, Markup]:

@@ -22,6 +22,7 @@ from .errors import BuildFailed, ContentError
 from .load import FileCache, load
 from .render import PageRenderer, Rendered
 from .resolve import Site, resolve
+from .spawned import SpawnSpec
 from .templating import Precompiling
 from .validate import ValidationCache, validate
 from .workers import start_method
@@ -163,6 +164,9 @@ def build(
     builder.renderer.markdown.store = state
     builder.renderer.precompiling = precompiling
     staging = Staging(project.out, [project.src, project.templates], state.outputs() if state else None)
+    builder.renderer.spawn_spec = SpawnSpec(
+        project, state.compiled_templates() if state else None, staging.out, staging.folder, staging.previous
+    )
     try:
         result = builder.assemble(staging)
         staging.commit()

@@ -45,8 +45,9 @@ from .markup import (
 )
 from .model import text_key
 from .resolve import ItemKey, Site, walk
+from .spawned import SpawnedRenderer, SpawnSpec, site_fingerprint
 from .templating import ASSETS_DIR, Precompiling, environment
-from .workers import can_fork_safely, usable_cores
+from .workers import can_fork_safely, interrupts_held, start_method, usable_cores
 from .write import Staging
 
 NOTES = MARK + "\ue005"  # where the notes go: led by MARK, so the finisher's one split finds it too
@@ -295,6 +296,11 @@ class PageRenderer:
         # finishing each looked up, while a render runs
         self._standalone_html: dict[str, tuple[str, frozenset[tuple[str, str]]]] = {}
         self.precompiling: Precompiling | None = None  # a helper compiling templates, if any
+        # where a fork is unsafe: what a spawned second renderer needs (set by pipeline.build),
+        # and, in that renderer, the pages it renders and the site it must find (spawned.py)
+        self.spawn_spec: SpawnSpec | None = None
+        self.only: set[str] | None = None
+        self.expected_site: str | None = None
         self.env = environment(self.templates, compiled, once)
         self.env.filters.update(
             md=self.markdown.block,
@@ -410,8 +416,12 @@ class PageRenderer:
         (items by fingerprint), the site-wide settings, and every item whose title, source or
         definition the page looked up last time.
         """
+        if self.expected_site is not None and site_fingerprint(site) != self.expected_site:
+            raise SiteChanged  # (in a spawned renderer: its files changed since the build read them)
         asset_files, asset_paths = self.assets()
         self._asset_paths, self._site, self._sink = asset_paths, site, sink
+        if self.only is not None:  # (a spawned renderer: the build stages the assets)
+            asset_files = {}
         self._cached_html = {}  # (made from the last site's items)
         self._standalone_html = {}
         rendered = Rendered()
@@ -483,6 +493,8 @@ class PageRenderer:
         todo: list[tuple[routes.Route, str]] = []
         deferred: dict[str, tuple[routes.Route, str]] = {}
         for route in checked:
+            if self.only is not None and route.path not in self.only:
+                continue
             previous = self._pages.get(route.path)
             if self.once:
                 key = ""
@@ -522,11 +534,14 @@ class PageRenderer:
         finish = PageFinisher(site, notes.render, note.render)
         self._standalone = functools.partial(finish, root=absolute_url(base_url), standalone=True)
         job = _Job(self, todo, site, base_url, shared, finish)
+        parallel = self.workers > 1 and len(todo) >= PARALLEL_FROM
         fresh, job_errors = (
             # (the second renderer is forked, sharing the site: where that is unsafe or
             # impossible, this process renders everything, to the same bytes; see workers.py)
             job.run_parallel()
-            if self.workers > 1 and len(todo) >= PARALLEL_FROM and can_fork_safely()
+            if parallel and can_fork_safely()
+            else job.run_apart(method, self.spawn_spec)
+            if parallel and self.spawn_spec is not None and (method := start_method()) is not None
             else job.run()
         )
         errors += job_errors
@@ -764,6 +779,13 @@ class PageRenderer:
 
 
 PARALLEL_FROM = 400  # pages to render before a second process pays for itself
+APART_SHARE = 0.4  # the share of the pages a spawned renderer takes (it loads the site first)
+
+
+class SiteChanged(Exception):
+    """A spawned renderer found other content than the build's (see spawned.py)."""
+
+
 PARTS = 64  # the pages to share come in this many parts, taken by whichever process is free
 # Families of pages (Route.origin) that list the same events through cached() macros: the
 # timeline's filter and month pages (event_summary), and the pages of actors, phases and
@@ -877,7 +899,8 @@ class _Job:
         with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
             # one task a part (a task finding every part taken returns nothing), so results
             # come back a part at a time, never in one huge message
-            theirs_texts = [pool.submit(_convert_in_worker) for _ in self.parts["texts"]]
+            with interrupts_held():  # (the worker is forked at the first submit)
+                theirs_texts = [pool.submit(_convert_in_worker) for _ in self.parts["texts"]]
             mine: dict[int, list[Markup]] = {}
             while (part := self.take("texts")) is not None:
                 mine[part] = self.convert(part)
@@ -896,6 +919,28 @@ class _Job:
                 errors += more_errors
         self.renderer.markdown.saved = self.saving_texts is not None
         _CURRENT_JOB = None
+        return pages, errors
+
+    def run_apart(self, method: str, spec: SpawnSpec) -> tuple[dict[str, _RenderedPage], list[ContentError]]:
+        """Split with a spawned renderer (see spawned.py): it builds the site itself first, so
+        it takes the last APART_SHARE of the pages; what it could not stage, this process
+        renders. (The open data files, the longest to make, stay here.)"""
+        pages_only = [pair for pair in self.todo if not pair[0].producer]
+        cut = len(pages_only) - int(len(pages_only) * APART_SHARE)
+        theirs = pages_only[cut:]
+        helper = SpawnedRenderer(
+            method, spec, [route.path for route, _ in theirs], site_fingerprint(self.site)
+        )
+        taken = {route.path for route, _ in theirs}
+        pages, errors = self.run([pair for pair in self.todo if pair[0].path not in taken])
+        digests = helper.result()
+        if digests is None:
+            more_pages, more_errors = self.run(theirs)
+            pages.update(more_pages)
+            errors += more_errors
+        else:
+            for path, file_digest in digests.items():
+                pages[path] = _RenderedPage("", frozenset(), "", b"", frozenset(), file_digest)
         return pages, errors
 
     def run_part(self, part: int) -> tuple[dict[str, _RenderedPage], list[ContentError]]:

@@ -25,7 +25,7 @@ import jinja2.runtime
 import markupsafe
 from markupsafe import Markup
 
-from .workers import can_fork_safely
+from .workers import can_fork_safely, interrupts_held
 
 ASSETS_DIR = "assets"  # static files beside the templates, copied as they are
 # The filters PageRenderer gives templates. jinja2 checks filter names when it compiles, so
@@ -178,7 +178,8 @@ class Precompiling:
         env = environment(templates, compiled, once=True)
         names = _stale(env)
         if names:
-            self._pid = os.fork()
+            with interrupts_held():
+                self._pid = os.fork()
             if self._pid == 0:
                 _compile_and_exit(env, names)
 

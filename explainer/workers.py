@@ -12,9 +12,12 @@ its own process. Either way the output is the same, byte for byte.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import sys
 import threading
+from collections.abc import Iterator
 
 
 def usable_cores() -> int:
@@ -28,6 +31,21 @@ def can_fork_safely() -> bool:
     """Whether a helper may be forked from this process: fork exists, the platform is one
     where a forked child may go on running Python (Linux), and no other thread runs."""
     return hasattr(os, "fork") and sys.platform.startswith("linux") and threading.active_count() == 1
+
+
+@contextlib.contextmanager
+def interrupts_held() -> Iterator[None]:
+    """While a helper starts: Ctrl-C waits until it has (an interrupt in the middle of a fork
+    surfaces in the fork handlers of other modules, as a traceback no one can catch), and the
+    helper inherits it blocked, since Ctrl-C is the build's to handle; the build ends it."""
+    if not hasattr(signal, "pthread_sigmask"):  # (Windows: no fork, and no masks)
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def start_method() -> str | None:

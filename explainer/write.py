@@ -148,10 +148,20 @@ class Staging:
             self.folder.chmod(0o777 & ~umask)
             self._folder = str(self.folder)
             self._folders: set[str] = {""}  # made so far (by this process)
+            self._owner = True  # (False: another process's folder, see joining())
         except OSError as error:
             raise OutputError(
                 f"{display_path(self.out)}: cannot prepare the output folder: {error.strerror}"
             ) from None
+
+    @classmethod
+    def joining(cls, out: Path, folder: Path, previous: dict[str, list[Any]]) -> Staging:
+        """Another process's staging folder, to put files in beside it (see spawned.py): it
+        alone commits or aborts it."""
+        staging = cls.__new__(cls)
+        staging.out, staging.previous, staging.folder = out.absolute(), previous, folder
+        staging._folder, staging._folders, staging._owner = str(folder), {""}, False
+        return staging
 
     def put(self, path: str, data: bytes) -> str:
         """Stage one file; returns its digest. (With the os module's calls: through pathlib, a
@@ -195,7 +205,8 @@ class Staging:
             raise self._failed(error) from None
 
     def abort(self) -> None:
-        shutil.rmtree(self.folder, ignore_errors=True)
+        if self._owner:
+            shutil.rmtree(self.folder, ignore_errors=True)
 
     def _failed(self, error: OSError) -> OutputError:
         self.abort()
