@@ -350,6 +350,8 @@ class PageRenderer:
         """An item's title, noted as something the page shows (its key depends on it)."""
         assert self._site is not None
         self._page.lookups.add((kind, item_id))
+        if kind == "quote":  # ("Quote from <speaker>, <date>": the speaker's name is shown too)
+            self._page.lookups.add(("actor", self._site.quotes[item_id].speaker))
         return self._site.title(kind, item_id)
 
     def _cached(self, macro: jinja2.runtime.Macro, *arguments: Any) -> str:

@@ -46,7 +46,7 @@ CITING_LABELS = {  # what cites a source, in the order a source's page lists it
     "page": "Pages",
 }
 LATEST_KEY_EVENTS = 5
-FEED_ENTRIES = 50  # the newest events; readers' feed software only wants what is new
+FEED_ENTRIES = 50  # the newest events, and as many update notes: feed readers want what is new
 TIMELINE_PAGE_LIMIT = 40  # more events than this, and the timeline gets a page per month
 DATA_KINDS = {
     "events": "event",
@@ -62,7 +62,7 @@ DATA_FILES = {name: f"data/{name}.json" for name in [*DATA_KINDS, "timeline"]}
 DESCRIPTION_LENGTH = 160
 SECTION_DESCRIPTIONS = {
     "timeline/index.html": "What happened when in the talks, month by month, every event with its sources.",
-    "actors/index.html": "The people, organisations and states in the talks, grouped by the part they play.",
+    "actors/index.html": "The people, organisations and states in the talks, grouped by side: the mediators, each party with its team, and others.",
     "deal/index.html": "The deal's three phases and what each provides, with sources, and where each is disputed.",
     "sticking-points/index.html": "Where the talks are stuck, and the position each side has taken, with sources.",
     "quotes/index.html": "What the people in the talks said, quoted exactly, with speaker, date and source.",
