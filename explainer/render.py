@@ -536,16 +536,17 @@ class PageRenderer:
         finish = PageFinisher(site, notes.render, note.render)
         self._standalone = functools.partial(finish, root=absolute_url(base_url), standalone=True)
         job = _Job(self, todo, site, base_url, shared, finish)
+        # A second renderer: forked, sharing the site, where that is safe; else, in a one-off
+        # build, spawned with its pages given explicitly (spawned.py); else none. The bytes
+        # are the same every way (see workers.py).
         parallel = self.workers > 1 and len(todo) >= PARALLEL_FROM
-        fresh, job_errors = (
-            # (the second renderer is forked, sharing the site: where that is unsafe or
-            # impossible, this process renders everything, to the same bytes; see workers.py)
-            job.run_parallel()
-            if parallel and can_fork_safely()
-            else job.run_apart(method, self.spawn_spec)
-            if parallel and self.spawn_spec is not None and (method := start_method()) is not None
-            else job.run()
-        )
+        method = start_method() if parallel and self.spawn_spec is not None else None
+        if parallel and can_fork_safely():
+            fresh, job_errors = job.run_parallel()
+        elif method is not None and self.spawn_spec is not None:
+            fresh, job_errors = job.run_apart(method, self.spawn_spec)
+        else:
+            fresh, job_errors = job.run()
         errors += job_errors
         pages.update(fresh)
         self._standalone_html = {}
