@@ -7,14 +7,12 @@ Tracebacks only with --debug: editors need the location and the fix, not our cal
 from __future__ import annotations
 
 import argparse
-import gc
 import os
 import sys
 import time
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
 
 from .errors import BuildFailed, OutputError, display_path
 from .names import web_url_problem
@@ -158,14 +156,8 @@ def run(args: argparse.Namespace, exit_when_done: bool = False) -> int:
 
 def _build(args: argparse.Namespace, exit_when_done: bool = False) -> int:
     """Build, unless nothing changed since the last build (see cache.py). `exit_when_done`:
-    this is the process's only job, so it ends as soon as the site is written (_exit_now)."""
+    this is the process's only job, so it ends as soon as the site is written (speedups.exit_now)."""
     started = time.perf_counter()
-    if exit_when_done:
-        # Builds pause the cycle collector (see pipeline._collector_paused), and this process
-        # never resumes it: resumed, it made a full pass while the caches were saved (0.73 s
-        # at 10,000 events), and its first pass went over everything the build made (0.56 s)
-        # just before the process ended.
-        gc.disable()
     from .cache import BuildState, stamps
 
     state = BuildState()
@@ -185,6 +177,14 @@ def _build(args: argparse.Namespace, exit_when_done: bool = False) -> int:
             f"{time.perf_counter() - started:.2f} s: nothing had changed",
         )
         return EXIT_OK
+    from . import speedups
+
+    if exit_when_done:
+        # Builds pause the cycle collector (see pipeline._collector_paused), and this process
+        # never resumes it: resumed, it made a full pass while the caches were saved (0.73 s
+        # at 10,000 events), and its first pass went over everything the build made (0.56 s)
+        # just before the process ended.
+        speedups.pause_collector()
     compiled = state.compiled_templates()
     # before the rest of the build loads: templates compile meanwhile (see templating.py)
     from .templating import Precompiling
@@ -209,23 +209,23 @@ def _build(args: argparse.Namespace, exit_when_done: bool = False) -> int:
         f"into {display_path(out)}/ in {time.perf_counter() - started:.2f} s",
     )
     if exit_when_done:
-        _exit_now(EXIT_OK)
+        speedups.exit_now(EXIT_OK)
     return EXIT_OK
-
-
-def _exit_now(code: int) -> NoReturn:
-    """End the process without freeing what the build holds, object by object: with 10,000
-    events in memory, that teardown took a second after the site was written. (mypy ends
-    the same way; nothing here is left to flush but the standard streams.)"""
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(code)
 
 
 def main(argv: Sequence[str] | None = None, exit_when_done: bool = False) -> int:
     """The command line. `exit_when_done`: called as the process's entry point (build.py,
     `python -m explainer`, the `explainer` command), so a build may end the process itself."""
-    args = parser().parse_args(argv)
+    command_line = parser()
+    args = command_line.parse_args(argv)
+    if args.debug or os.environ.get("EXPLAINER_SPEEDUPS"):
+        from . import speedups  # (only then: it imports the libraries it tunes)
+
+        problem = speedups.setting_problem()
+        if problem:
+            command_line.error(problem)
+        if args.debug:
+            print("\n".join(speedups.report()), file=sys.stderr)
     try:
         return run(args, exit_when_done)
     except BuildFailed as failure:

@@ -20,23 +20,21 @@ from __future__ import annotations
 import itertools
 import re
 import xml.etree.ElementTree as etree
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from typing import Any, NamedTuple
 
 import markdown
 import nh3
-from markdown.blockprocessors import ParagraphProcessor
 from markdown.extensions import Extension
 from markdown.extensions.footnotes import FootnoteExtension
 from markdown.extensions.tables import TableExtension
-from markdown.extensions.toc import TocExtension, TocTreeprocessor
+from markdown.extensions.toc import TocExtension
 from markdown.extensions.toc import slugify as toc_slugify
-from markdown.preprocessors import NormalizeWhitespace
-from markdown.treeprocessors import InlineProcessor, Treeprocessor
-from markdown.util import ETX, STX
+from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
 
+from . import speedups
 from .cache import BuildState, digest
 from .urls import item_path
 
@@ -453,148 +451,6 @@ class _PrefixedFootnotes(FootnoteExtension):
         return self.unique_ref(f"{self.prefix.value}-fnref{self.get_separator()}{id}", found)
 
 
-class _Prefiltered:
-    """A compiled pattern of Python-Markdown that is not even tried on text without one of the
-    characters (or strings) its matches must contain. Python-Markdown tries every block pattern
-    on every block and every inline pattern on every stretch of text, and a regex that starts with a
-    lookbehind or with `(^|\\n)` (code spans, links, headings, quotes) is tried at each
-    position: 40% of the time of a text that has none of them."""
-
-    def __init__(self, pattern: re.Pattern[str], needs: str | tuple[str, ...]) -> None:
-        self.pattern, self.needs = pattern, needs
-
-    # (each test is one C call, no bytecode per character: these run on every block and text)
-    def finditer(self, data: str, pos: int = 0) -> Iterator[re.Match[str]]:
-        return self.pattern.finditer(data, pos) if any(map(data.__contains__, self.needs)) else iter(())
-
-    def search(self, data: str, pos: int = 0) -> re.Match[str] | None:
-        return self.pattern.search(data, pos) if any(map(data.__contains__, self.needs)) else None
-
-    def match(self, data: str, pos: int = 0) -> re.Match[str] | None:
-        return self.pattern.match(data, pos) if any(map(data.__contains__, self.needs)) else None
-
-    def __getattr__(self, name: str) -> Any:  # anything else a processor asks of its pattern
-        return getattr(self.pattern, name)
-
-
-# (processors, name, the attribute holding its regex, what a match must contain: one of these)
-_PREFILTERS = (
-    ("inline", "backtick", "compiled_re", "`\\"),
-    ("inline", "reference", "compiled_re", "["),
-    ("inline", "link", "compiled_re", "["),
-    ("inline", "short_reference", "compiled_re", "["),
-    ("block", "hashheader", "RE", "#"),
-    ("block", "setextheader", "RE", "\n"),  # (a heading line, then a line of = or -)
-    # (a rule is three -, _ or * with at most two spaces between them)
-    ("block", "hr", "SEARCH_RE", tuple(f"{c}{gap}{c}" for c in "-_*" for gap in ("", " ", "  "))),
-    ("block", "quote", "RE", ">"),
-    ("block", "reference", "RE", "["),
-    ("block", "footnote", "RE", "^"),
-)
-
-
-_SETEXT_UNDERLINE = re.compile(r"^[=-]+[ \t]*$", re.MULTILINE)
-
-
-def _may_have_headings(text: str) -> bool:
-    """Whether the table-of-contents pass may have anything to do in a text: a heading (`#`,
-    or a line of `=` or `-` under a line) or the `[TOC]` marker. Without them the pass (which
-    gives headings their ids) still walked the tree and built an empty table: 8% of a text's
-    time. (Plain `in` tests first: one regex over the whole text cost more than the pass.)"""
-    return (
-        "#" in text
-        or "[TOC]" in text
-        or "\r" in text  # (a line end to be, that the test below would not see)
-        or (("\n=" in text or "\n-" in text) and _SETEXT_UNDERLINE.search(text) is not None)
-    )
-
-
-class _HeadingIds(TocTreeprocessor):
-    """Python-Markdown's table-of-contents pass, skipped on text that cannot have headings."""
-
-    needed = True  # set per text by MarkdownRenderer._convert
-
-    def run(self, doc: etree.Element) -> None:
-        if self.needed:
-            super().run(doc)
-
-
-class _Toc(TocExtension):
-    TreeProcessorClass = _HeadingIds
-
-
-# A line that can start no block but a paragraph: it starts with a letter, a marker of ours, or
-# digits not followed by ". " (an ordered list).
-_PLAIN_LINE = r"(?:[^\W\d_]|" + MARK + r"|\d+(?!\d|\.[ ]))[^|\n]*"
-_PLAIN_BLOCK = re.compile(f"{_PLAIN_LINE}(?:\n{_PLAIN_LINE})*")
-
-
-class _PlainParagraph(ParagraphProcessor):
-    """A block of plain lines (see _PLAIN_LINE; no `|` anywhere: tables) is a paragraph, known
-    at once. Python-Markdown tries its dozen block processors on every block first, and each
-    needs something such a block lacks: a blank or indented start, `#`, `>` or `[` at a line's
-    start, a list's `-`, `*`, `+` or `1. `, a line of `=`, `-`, `*` or `_`, or a `|`. (Only at
-    the top level, to be safe: inside lists and quotes paragraphs are made differently.)"""
-
-    def test(self, parent: etree.Element, block: str) -> bool:
-        return not self.parser.state and _PLAIN_BLOCK.fullmatch(block) is not None
-
-
-# What a match of any inline pattern must contain (backtick, escape, links, references and
-# footnotes, autolinks, line break, entity, emphasis), and what could become it (a tab before a
-# line end is expanded into spaces, a carriage return into a line end).
-_INLINE_SYNTAX = ("`", "\\", "[", "<", "&", "*", "_", "  \n", "\t", "\r")
-
-
-def _may_have_inline_syntax(text: str) -> bool:
-    return any(map(text.__contains__, _INLINE_SYNTAX))
-
-
-def _plain_paragraphs(text: str) -> list[str] | None:
-    """The paragraphs of a text that holds nothing else, as Python-Markdown would find them
-    (None for any other text): its blocks (split at blank lines; a block led by one more line
-    end is that end, then a block) are each empty or plain lines (see _PLAIN_BLOCK). For
-    the caller to know: such a text with no inline syntax, no heading, no carriage return
-    and neither of Python-Markdown's own STX and ETX markers is those paragraphs, and nothing
-    more, in Python-Markdown's HTML."""
-    paragraphs = []
-    for block in (text + "\n\n").split("\n\n"):
-        block = block.removeprefix("\n")
-        if block:
-            if _PLAIN_BLOCK.fullmatch(block) is None:
-                return None
-            paragraphs.append(block)
-    return paragraphs
-
-
-class _InlinePass(InlineProcessor):
-    """Python-Markdown's inline pass, skipped on text where none of its patterns can match:
-    without a match it leaves every text as it was, after trying every pattern on every
-    stretch of text (a sixth of a text's time)."""
-
-    needed = True  # set per text by MarkdownRenderer._convert
-
-    def run(self, tree: etree.Element, ancestors: list[str] | None = None) -> etree.Element:
-        return super().run(tree, ancestors) if self.needed else tree
-
-
-_SPACES_ONLY_LINE = re.compile(r"(?<=\n) +\n")
-
-
-class _NormalizeWhitespace(NormalizeWhitespace):
-    """Python-Markdown's first pass, the same but for its last step: the regex that empties
-    lines of spaces, led by a lookbehind and so tried at every position of every text, runs
-    only on a text with a line that starts with a space."""
-
-    def run(self, lines: list[str]) -> list[str]:
-        source = "\n".join(lines).replace(STX, "").replace(ETX, "")
-        source = source.replace("\r\n", "\n").replace("\r", "\n") + "\n\n"
-        source = source.expandtabs(self.md.tab_length)
-        if "\n " in source:
-            source = _SPACES_ONLY_LINE.sub("\n", source)
-        return source.split("\n")
-
-
 class _ExplainerSyntax(Extension):
     """Raw HTML is text; images are not part of the syntax (nothing may load from elsewhere)."""
 
@@ -604,16 +460,8 @@ class _ExplainerSyntax(Extension):
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:
         md.preprocessors.deregister("html_block")
-        md.preprocessors.register(_NormalizeWhitespace(md), "normalize_whitespace", 30)
-        md.parser.blockprocessors.register(_PlainParagraph(md.parser), "plain_paragraph", 110)
-        md.treeprocessors.register(_InlinePass(md), "inline", 20)
         for pattern in ("html", "image_link", "image_reference", "short_image_ref"):
             md.inlinePatterns.deregister(pattern)
-        for kind, name, attribute, needs in _PREFILTERS:
-            processors = md.inlinePatterns if kind == "inline" else md.parser.blockprocessors
-            if name in processors:
-                processor = processors[name]
-                setattr(processor, attribute, _Prefiltered(getattr(processor, attribute), needs))
         md.treeprocessors.register(_TextPass(md, self.glossary), "text_pass", 3)
 
 
@@ -623,7 +471,8 @@ TextKey = tuple[str, str, bool]  # text, id prefix, inline
 class MarkdownRenderer:
     """One configured Markdown instance, reused; each distinct text is converted once."""
 
-    def __init__(self) -> None:
+    def __init__(self, fast: bool = True) -> None:
+        """`fast`: with the Markdown speedups that are on (see speedups.py)."""
         self._prefix = _IdPrefix()
         self._glossary = _Glossary()
         self._md = markdown.Markdown(
@@ -631,26 +480,14 @@ class MarkdownRenderer:
                 _PrefixedFootnotes(self._prefix),
                 TableExtension(),  # (by name, Python-Markdown would scan every installed package for it)
                 _ExplainerSyntax(self._glossary),
-                _Toc(slugify=self._prefix.slugify),
+                TocExtension(slugify=self._prefix.slugify),
             ],
             output_format="html",
         )
-        self._heading_ids = self._md.treeprocessors["toc"]
-        assert isinstance(self._heading_ids, _HeadingIds)
-        # The inline pass asks its registry for each pattern by position, on every stretch of
-        # text; a registry sorts itself and tests the key's type each time, a list is just
-        # read (the patterns are all registered by now): 3 % of converting a text.
-        self._inline_pass = self._md.treeprocessors["inline"]
-        assert isinstance(self._inline_pass, _InlinePass)
-        self._inline_pass.inlinePatterns = list(self._md.inlinePatterns)  # type: ignore[assignment]
-        # (the same for the block processors, which the parser goes through for every block)
-        self._md.parser.blockprocessors = list(self._md.parser.blockprocessors)
-        # (kept per renderer, like the patterns: a renderer made to compare with runs them always)
-        self._may_have_headings = _may_have_headings
-        self._may_have_inline_syntax = _may_have_inline_syntax
-        self._plain_paragraphs = _plain_paragraphs
-        self._text_pass = self._md.treeprocessors["text_pass"]
-        assert isinstance(self._text_pass, _TextPass)
+        text_pass = self._md.treeprocessors["text_pass"]
+        self._convert_markdown = (
+            speedups.MarkdownShortcuts(self._md, text_pass, MARK).convert if fast else self._md.convert
+        )
         self._cache: dict[TextKey, Markup] = {}
         self.used: set[TextKey] = set()  # keys asked for since the caller last reset it
         self.store: BuildState | None = None  # where texts are kept between builds, if anywhere
@@ -716,32 +553,10 @@ class MarkdownRenderer:
         then cross-links become links (made here, from ids, after sanitising)."""
         self._md.reset()
         self._prefix.value = prefix
-        self._heading_ids.needed = self._may_have_headings(text)
         text = CITATION_RE.sub(lambda m: citation_marker(citation_ids(m.group(1))), text)
         text = XREF_RE.sub(_xref_marker, text)
-        self._inline_pass.needed = self._may_have_inline_syntax(text)
-        paragraphs = (
-            None
-            if self._inline_pass.needed or self._heading_ids.needed or STX in text or ETX in text
-            else self._plain_paragraphs(text)
-        )
-        html = self._md.convert(text) if paragraphs is None else self._paragraphs_html(paragraphs)
+        html = self._convert_markdown(text)
         return _XREF_SPAN.sub(_xref_link, _SANITISER.clean(html))
-
-    def _paragraphs_html(self, paragraphs: list[str]) -> str:
-        """What Python-Markdown makes of a text of plain paragraphs (see _plain_paragraphs),
-        made without it: of its passes only ours has anything to do, and the text of each
-        paragraph is what it gives. (Its passes over such a text were a third of converting
-        one, for nothing.) The tree is the one it would give our pass: its pretty-printing
-        pass, which runs first, leaves a line end before each paragraph."""
-        root = etree.Element("div")
-        root.text = "\n"
-        for paragraph in paragraphs:
-            element = etree.SubElement(root, "p")
-            element.text, element.tail = paragraph, "\n"
-        self._text_pass.run(root)
-        # (its escaping, for text with no `&` and no `<`: both are inline syntax)
-        return "\n".join(f"<p>{(element.text or '').replace('>', '&gt;')}</p>" for element in root)
 
     def block(self, text: str, prefix: str) -> Markup:
         """Paragraphs, lists, tables...; `prefix` (the item id) keeps heading ids unique."""

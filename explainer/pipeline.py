@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import speedups
 from .ahead import AheadConversion, pays_off
 from .cache import BuildState
 from .errors import BuildFailed, ContentError
@@ -126,14 +127,9 @@ class Builder:
 
 @contextlib.contextmanager
 def _collector_paused() -> Iterator[None]:
-    """Python's cycle collector stays off while a build runs (and a build process never turns
-    it back on: see cli._build). Builds make next to no cyclic garbage (Python-Markdown
-    leaves five small objects a text; nothing of ours may make more: a test counts), so there
-    is nothing for it to find, yet with a growing heap it kept making full passes over it:
-    about 3 s of a cold build at 10,000 events, in both processes. `serve` collects after
-    each rebuild instead, in a quiet moment."""
-    was_enabled = gc.isenabled()
-    gc.disable()
+    """The cycle collector stays off while a build runs (see speedups.pause_collector; a build
+    process never turns it back on: see cli._build)."""
+    was_enabled = speedups.pause_collector()
     try:
         yield
     finally:

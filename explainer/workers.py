@@ -29,8 +29,16 @@ def usable_cores() -> int:
 
 def can_fork_safely() -> bool:
     """Whether a helper may be forked from this process: fork exists, the platform is one
-    where a forked child may go on running Python (Linux), and no other thread runs."""
-    return hasattr(os, "fork") and sys.platform.startswith("linux") and threading.active_count() == 1
+    where a forked child may go on running Python (Linux), and no other thread runs; and the
+    speedup is on (see speedups.py: without it, helpers get their work as arguments)."""
+    from . import speedups  # (only here: it imports the libraries it tunes)
+
+    return (
+        speedups.on("fork")
+        and hasattr(os, "fork")
+        and sys.platform.startswith("linux")
+        and threading.active_count() == 1
+    )
 
 
 @contextlib.contextmanager

@@ -15,8 +15,6 @@ from xml.etree import ElementTree
 
 from bs4 import BeautifulSoup
 from conftest import REPO, Project
-from hypothesis import example, given
-from hypothesis import strategies as st
 
 SECTIONS = ["timeline", "actors", "deal", "sticking-points", "quotes", "glossary", "sources", "about"]
 
@@ -219,61 +217,6 @@ def test_drafts_are_validated_but_not_published(project: Project) -> None:
         "events/wip.md", "---\ntitle: Work in progress\ndate: someday\nsources: [x]\ndraft: true\n---\n"
     )
     assert project.cli().code == 1
-
-
-def test_templates_call_functions_macros_and_methods_as_jinja2_does() -> None:
-    """The renderer's shorter call path (templating._Context) must not change what a call does:
-    functions asking for the context still get it, in loops too; the rest get their arguments."""
-    import jinja2
-
-    from explainer.render import PageRenderer
-
-    env = PageRenderer(REPO / "templates", once=True).env
-    env.globals.update(
-        where=jinja2.pass_context(lambda context, suffix: context["name"] + suffix),
-        twice=lambda text, times=2: text * times,
-        stop=lambda: next(iter(())),
-    )
-    template = env.from_string(
-        "{% macro shout(text) %}{{ text.upper() }}!{% endmacro %}"
-        "{{ where('?') }} {{ twice('a', times=3) }} {{ shout(name) }} {{ stop() is undefined }}"
-        "{% for n in [1, 2] %} {{ where(n | string) }}{{ twice(n | string) }}{% endfor %}"
-    )
-    assert template.render(name="x") == "x? aaa X! True x111 x222"
-
-
-@given(st.text())
-@example("<b> & 'q' \"r\" &amp;")
-def test_templates_escape_text_as_markupsafe_does(text: str) -> None:
-    """templating._escape gives plain text where markupsafe gives Markup: the same characters."""
-    import markupsafe
-
-    from explainer import templating
-
-    escaped = templating._escape(text)
-    assert type(escaped) is str
-    assert escaped == str(markupsafe.escape(text))
-    assert templating._escape_text_in_python(text) == escaped  # (where markupsafe has no _escape_inner)
-
-
-def test_templates_escape_text_and_pass_markup_through_unchanged() -> None:
-    """Output goes through templating._escape: text escaped, Markup as it is (not copied),
-    anything else as markupsafe does it; what a macro returns is Markup, so it is not escaped
-    twice where it is output."""
-    from markupsafe import Markup
-
-    from explainer import templating
-    from explainer.render import PageRenderer
-
-    markup = Markup("<em>kept</em>")
-    assert templating._escape(markup) is markup
-    assert templating._escape("<b> & 'q'") == "&lt;b&gt; &amp; &#39;q&#39;"
-    assert templating._escape(3) == Markup("3")
-    template = PageRenderer(REPO / "templates", once=True).env.from_string(
-        "{% macro wrap(x) %}<p>{{ x }}</p>{% endmacro %}{{ wrap(text) }}{{ html }}{{ n }}"
-    )
-    assert template.root_render_func.__globals__["escape"] is templating._escape
-    assert template.render(text="<i>", html=markup, n=1) == "<p>&lt;i&gt;</p><em>kept</em>1"
 
 
 # A build, as its own process (a helper is forked only from a process without other threads,

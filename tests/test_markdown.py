@@ -9,7 +9,6 @@ from bs4 import BeautifulSoup
 from conftest import Project
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
-from markdown.preprocessors import NormalizeWhitespace
 
 from explainer import markup
 from explainer.markup import MarkdownRenderer
@@ -32,21 +31,10 @@ def test_footnotes_tables_smart_quotes_and_heading_anchors() -> None:
 
 @pytest.fixture(scope="module")
 def unfiltered() -> MarkdownRenderer:
-    """Python-Markdown trying every pattern everywhere, every block processor on every block,
-    and the table-of-contents pass, the inline pass and its own whitespace pass on every
-    text, as it does by itself."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(markup, "_PREFILTERS", ())
-        patch.setattr(markup, "_NormalizeWhitespace", NormalizeWhitespace)
-        patch.setattr(markup, "_may_have_headings", lambda text: True)
-        patch.setattr(markup, "_may_have_inline_syntax", lambda text: True)
-        patch.setattr(markup, "_plain_paragraphs", lambda text: None)
-        renderer = MarkdownRenderer()
+    """Python-Markdown as it is, without the speedups: every pattern tried everywhere, every
+    block processor on every block, every pass run on every text."""
+    renderer = MarkdownRenderer(fast=False)
     renderer.set_terms(TERMS)
-    parser = renderer._md.parser
-    parser.blockprocessors = [
-        each for each in parser.blockprocessors if not isinstance(each, markup._PlainParagraph)
-    ]
     return renderer
 
 
@@ -84,13 +72,12 @@ def _renderer() -> MarkdownRenderer:
 @example("\n\nWord word, 'x' -- y > z [@s] [[x]] [[term:t|a]] word.\nWord \"2024\"...\n\n\nWord\n")
 @example("Word\n   \nword")
 def test_skipping_patterns_that_cannot_match_changes_nothing(unfiltered: MarkdownRenderer, text: str) -> None:
-    """The patterns skipped on text without their characters (markup._PREFILTERS) would not
-    have matched there; the heading-id pass skipped on text without headings
-    (markup._may_have_headings) and the inline pass skipped on text without inline syntax
-    (markup._may_have_inline_syntax) would have changed nothing; a block taken for a
-    paragraph at once (markup._PlainParagraph) is one; and a text of plain paragraphs made
-    without Python-Markdown (markup._plain_paragraphs) is what it makes: the HTML is the
-    same as with every pattern and processor tried and every pass run on every text."""
+    """The patterns skipped on text without their characters (speedups._PREFILTERS) would not
+    have matched there; the heading-id pass skipped on text without headings and the inline
+    pass skipped on text without inline syntax would have changed nothing; a block taken for
+    a paragraph at once (speedups._PlainParagraph) is one; and a text of plain paragraphs
+    made without Python-Markdown is what it makes: the HTML is the same as without the
+    speedups (speedups.MarkdownShortcuts)."""
     assert _renderer().block(text, "t") == unfiltered.block(text, "t")
     assert _renderer().inline(text) == unfiltered.inline(text)
 
@@ -105,7 +92,7 @@ PLAIN_BITS = [
 @settings(max_examples=400, deadline=None, derandomize=True)
 @given(st.lists(st.sampled_from(PLAIN_BITS), max_size=30).map("".join))
 def test_plain_paragraphs_are_what_python_markdown_makes(unfiltered: MarkdownRenderer, text: str) -> None:
-    """Texts near the shape markup._plain_paragraphs takes on without Python-Markdown (plain
+    """Texts near the shape speedups.MarkdownShortcuts takes on without Python-Markdown (plain
     lines, blank lines, quotes, dashes, terms to mark, our markers), and texts just past it."""
     assert _renderer().block(text, "t") == unfiltered.block(text, "t")
 

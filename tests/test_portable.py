@@ -1,7 +1,8 @@
 """The build runs where there is no fork (as on Windows) and with any number of jobs, to the
 same bytes: proved here by a build in a process whose `os` has no fork and whose
 multiprocessing offers only spawn (a sitecustomize.py on PYTHONPATH), on a synthetic site large
-enough for every helper (ahead conversion, a second renderer, template precompiling)."""
+enough for every helper (ahead conversion, a second renderer, template precompiling). The same
+bytes, too, with the speedups of speedups.py off."""
 
 from __future__ import annotations
 
@@ -63,8 +64,8 @@ def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-def build(root: Path, out: str, *options: str, no_fork: bool = False) -> Path:
-    env = dict(os.environ)
+def build(root: Path, out: str, *options: str, no_fork: bool = False, speedups: str = "") -> Path:
+    env = {**os.environ, "EXPLAINER_SPEEDUPS": speedups}
     if no_fork:
         env["PYTHONPATH"] = os.pathsep.join([str(root / "nofork"), env.get("PYTHONPATH", "")])
     done = subprocess.run(
@@ -105,6 +106,13 @@ def test_without_fork_and_with_any_jobs_the_output_is_the_same(synthetic: Path) 
     assert tree_digest(build(synthetic, "out-nofork", no_fork=True)) == reference
     assert tree_digest(build(synthetic, "out-one", "--jobs", "1")) == reference
     assert tree_digest(build(synthetic, "out-four", "--jobs", "4")) == reference
+
+
+def test_without_speedups_the_output_is_the_same(synthetic: Path) -> None:
+    """Every speedup (speedups.py) off: the same bytes as with all on (the real site is
+    built with each one off in test_speedups.py)."""
+    reference = tree_digest(build(synthetic, "out-fast"))
+    assert tree_digest(build(synthetic, "out-plain", speedups="0")) == reference
 
 
 def test_windows_line_ends_and_a_path_with_spaces_build_the_same_site(tmp_path: Path) -> None:
