@@ -48,12 +48,14 @@ from explainer.pipeline import Project  # noqa: E402
 from explainer.serve import Preview  # noqa: E402
 
 
-def run_cli(root: Path, code: Path = REPO) -> tuple[float, float, str]:
-    """One `python build.py` of the tree `code` in `root`: seconds, peak RSS in MiB, and what it printed."""
+def run_cli(root: Path, code: Path = REPO, env: dict[str, str] | None = None) -> tuple[float, float, str]:
+    """One `python build.py` of the tree `code` in `root` (with `env` added to the environment):
+    seconds, peak RSS in MiB, and what it printed."""
     started = time.perf_counter()
     process = subprocess.Popen(
         [sys.executable, str(code / "build.py")],
         cwd=root,
+        env={**os.environ, **(env or {})},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -66,14 +68,14 @@ def run_cli(root: Path, code: Path = REPO) -> tuple[float, float, str]:
     return seconds, usage.ru_maxrss / 1024, output.strip()
 
 
-def cold_run(root: Path, code: Path = REPO) -> tuple[float, float, str]:
+def cold_run(root: Path, code: Path = REPO, env: dict[str, str] | None = None) -> tuple[float, float, str]:
     """run_cli from scratch: no cache, no output. The last output is moved aside, not deleted
     (the caller deletes `root` at the end): on this VM, deleting 12,000 files just before a
     build made the build's own file creation slower, run after run (see README.md)."""
     shutil.rmtree(root / ".cache", ignore_errors=True)
     if (root / "output").exists():
         (root / "output").rename(Path(tempfile.mkdtemp(prefix=".old-output-", dir=root)) / "output")
-    return run_cli(root, code)
+    return run_cli(root, code, env)
 
 
 def compare_against(ref: str, events: int, runs: int, seed: int) -> dict[str, object]:

@@ -94,6 +94,12 @@ SPEEDUPS = (
         "see bench/README.md",
         {},
     ),
+    Speedup(
+        "fork-compile",
+        "where `fork` is on, a forked helper compiles the templates while the build loads the content",
+        "see bench/README.md",
+        {},
+    ),
 )
 _BY_NAME = {speedup.name: speedup for speedup in SPEEDUPS}
 

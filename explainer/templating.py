@@ -80,7 +80,7 @@ class Precompiling:
 
     def __init__(self, templates: Path, compiled: Path):
         self._pid = 0
-        if not can_fork_safely():
+        if not (can_fork_safely() and speedups.on("fork-compile")):
             return
         env = environment(templates, compiled, once=True)
         names = _stale(env)
