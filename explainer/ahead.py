@@ -21,8 +21,9 @@ from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
+from .glossary import glossary_names
 from .load import BY_FOLDER, COLLECTIONS, content_files, decode, load_file, split_front_matter
-from .markup import MarkdownRenderer, TextKey, glossary_names
+from .markup import MarkdownRenderer, TextKey
 from .validate import validate
 from .workers import interrupts_held
 

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 CACHE_DIR = Path(".cache") / "explainer"
-FORMAT = 2  # (2: markers start with markup.MARK)
+FORMAT = 2  # (2: markers start with markers.MARK)
 MARKDOWN_FILE = "markdown.marshal"  # converted texts (see the module docstring)
 _CODE = Path(__file__).resolve().parent
 

@@ -2,8 +2,8 @@
 
 Nothing here knows what a valid event looks like (that is `validate`); this stage only turns
 bytes into mappings and keeps, for every key and list item, the line it came from, so that any
-later stage can point an editor at the exact line. YAML is read with a safe loader that keeps
-dates as text (their precision matters) and treats only true/false as booleans.
+later stage can point an editor at the exact line. The YAML itself, with those lines, is read
+by `yamllines`; here are the files around it: which exist, their encoding, front matter and shape.
 """
 
 from __future__ import annotations
@@ -11,19 +11,15 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from .errors import ContentError, Location, did_you_mean, display_path
+from .yamllines import FileProblem, KeyPath, parse_yaml
 
-# Marker characters the renderer uses inside HTML (see markup.py); content may never contain them.
+# Marker characters the renderer uses inside HTML (see markers.py); content may never contain them.
 RESERVED_CHARS = re.compile("[\ue000-\ue00f]")
-
-KeyPath = tuple[str | int, ...]
 
 
 @dataclass(frozen=True)
@@ -129,176 +125,14 @@ def fingerprint(text: str | bytes) -> str:
     return hashlib.blake2b(text.encode() if isinstance(text, str) else text, digest_size=12).hexdigest()
 
 
-class _ContentLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
-    """Safe loader with YAML 1.2-like scalars: dates stay text, only true/false are booleans."""
-
-
-_ContentLoader.yaml_implicit_resolvers = {
-    first: [
-        (tag, regexp)
-        for tag, regexp in resolvers
-        if tag not in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool")
-    ]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-_ContentLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool",
-    re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
-    list("tTfF"),
-)
-
-
-class _FileProblem(Exception):
-    def __init__(self, line: int, message: str):
-        self.line, self.message = line, message
-
-
-def _yaml_message(error: yaml.MarkedYAMLError, text: str) -> str:
-    """PyYAML's complaint plus the usual cause, judged from the character it stopped at."""
-    problem = error.problem or error.context or "cannot be read"
-    mark = error.problem_mark
-    lines = text.split("\n")
-    at = ""
-    if mark is not None and mark.line < len(lines):
-        at = lines[mark.line][mark.column : mark.column + 1]
-    if at == "\t" or "\\t" in problem:
-        hint = "; indent with spaces, not tabs"
-    elif at and at in "*&@`%!|>":
-        hint = f"; put the value in quotes, since it starts with '{at}'"
-    elif "mapping values are not allowed" in problem:
-        hint = "; put a space after each ':' and quote values that contain ': '"
-    elif "expected a single document" in problem:
-        hint = "; remove the extra '---' line"
-    else:
-        hint = "; check the indentation, and that quotes and brackets are closed"
-    return f"YAML syntax error: {problem}{hint}"
-
-
-def parse_yaml(text: str, first_line: int) -> tuple[Any, dict[KeyPath, int], dict[KeyPath, int]]:
-    """Parse YAML text whose first line is `first_line` of its file.
-
-    Returns the value, the line of every mapping key and list item, and the first line of every
-    block-scalar text (so a line inside a `|` text can be located). Raises _FileProblem.
-    """
-    loader = _ContentLoader(text)
-    try:
-        node = loader.get_single_node()
-        if node is None:
-            return None, {}, {}
-        walk = _Walk(first_line)
-        data = walk.value(node, (), first_line)
-        if walk.other_tags:
-            data = _constructed(loader, node, first_line, loader.construct_document)
-        else:
-            for container, key, scalar in walk.later:
-                container[key] = _constructed(loader, scalar, first_line, loader.construct_object)
-        return data, walk.lines, walk.text_lines
-    except RecursionError:
-        raise _FileProblem(first_line, "the YAML is nested too deeply to read; flatten it") from None
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = first_line + (mark.line if mark else 0)
-        raise _FileProblem(line, _yaml_message(error, text)) from None
-    except yaml.reader.ReaderError as error:
-        line = first_line + text.count("\n", 0, error.position)
-        raise _FileProblem(
-            line,
-            f"the file contains the control character U+{error.character:04X}, which YAML does not allow; delete it",
-        ) from None
-    except yaml.YAMLError as error:
-        raise _FileProblem(first_line, f"YAML error: {error}") from None
-    finally:
-        loader.dispose()
-
-
-def _constructed(
-    loader: _ContentLoader, node: yaml.Node, first_line: int, construct: Callable[[yaml.Node], Any]
-) -> Any:
-    """A node's value as PyYAML makes it; a value its tag cannot hold (`!!int abc`) is a
-    problem at its line (PyYAML lets Python's own error out)."""
-    try:
-        return construct(node)
-    except (ValueError, TypeError, AttributeError, OverflowError):
-        raise _FileProblem(
-            first_line + node.start_mark.line,
-            f"this value cannot be read as the tag {node.tag.rsplit(':', 1)[-1]!r} asks; "
-            "remove the tag (the '!!...') or correct the value",
-        ) from None
-
-
-_STR, _SEQ, _MAP = (f"tag:yaml.org,2002:{name}" for name in ("str", "seq", "map"))
-
-
-class _Walk:
-    """One walk over a document's nodes: the line of every key and list item, the first line
-    of every block-scalar text (so a line inside a `|` text can be located), and the value.
-
-    Aliases and duplicate keys are refused, as they hide mistakes. The value is built here
-    for the usual nodes (text, lists, mappings with text keys), as PyYAML's constructor would;
-    other scalars (numbers, booleans, null) are left to it until the walk is done, so that
-    a document's first problem is reported as before, and a document with any other tag
-    (a merge key, `!!set`...) is made by the constructor alone. (A second walk over the
-    nodes, PyYAML's, was a quarter of reading a content file.)"""
-
-    def __init__(self, first_line: int):
-        self.first_line = first_line
-        self.lines: dict[KeyPath, int] = {}
-        self.text_lines: dict[KeyPath, int] = {}
-        self.seen: set[int] = set()
-        self.later: list[tuple[Any, Any, yaml.ScalarNode]] = []  # (container, key, node)
-        self.other_tags = False
-
-    def value(self, node: yaml.Node, path: KeyPath, used_at: int) -> Any:
-        """`used_at`: the line where this value appears (for an alias, where the '*name' is)."""
-        if id(node) in self.seen:
-            raise _FileProblem(
-                used_at, "YAML aliases ('*name') are not supported here; write the value out in full"
-            )
-        self.seen.add(id(node))
-        kind, lines = type(node), self.lines
-        if kind is yaml.MappingNode:
-            mapping: dict[Any, Any] = {}
-            self.other_tags |= node.tag != _MAP
-            for key_node, value_node in node.value:
-                key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node.value)
-                self.other_tags |= key_node.tag != _STR
-                key_line = self.first_line + key_node.start_mark.line
-                if (*path, key) in lines:
-                    raise _FileProblem(
-                        key_line,
-                        f"duplicate key '{key}' (first at line {lines[(*path, key)]}); keep only one",
-                    )
-                lines[(*path, key)] = key_line
-                self.put(mapping, key, value_node, (*path, key), key_line)
-            return mapping
-        if kind is yaml.SequenceNode:
-            items: list[Any] = [None] * len(node.value)
-            self.other_tags |= node.tag != _SEQ
-            for index, item in enumerate(node.value):
-                line = lines[(*path, index)] = self.first_line + item.start_mark.line
-                self.put(items, index, item, (*path, index), line)
-            return items
-        if node.style in ("|", ">"):
-            self.text_lines[path] = self.first_line + node.start_mark.line + 1
-        if path == () and node.tag != _STR:  # (a document that is one scalar)
-            self.other_tags = True
-        return node.value
-
-    def put(self, container: Any, key: Any, node: yaml.Node, path: KeyPath, line: int) -> None:
-        """container[key] = the node's value (a scalar that is not text: later, see above)."""
-        container[key] = self.value(node, path, line)
-        if type(node) is yaml.ScalarNode and node.tag != _STR:
-            self.later.append((container, key, node))
-
-
 def decode(raw: bytes, file: str) -> str:
-    """UTF-8 text with any BOM removed and line endings made '\\n'; raises ContentError-ish."""
+    """UTF-8 text with any BOM removed and line endings made '\\n'; raises FileProblem."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
         bad = raw[error.start : error.start + 1].hex().upper()
-        raise _FileProblem(
+        raise FileProblem(
             line, f"the file is not UTF-8 (byte 0x{bad} cannot be read); save it as UTF-8"
         ) from None
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
@@ -312,9 +146,9 @@ def split_front_matter(text: str, label: str) -> tuple[str, int, str, int]:
     """Split '---\\nYAML\\n---\\nbody' into (yaml, yaml's first line, body, body's first line)."""
     lines = text.split("\n")
     if not text.strip():
-        raise _FileProblem(1, f"the file is empty; a {label} starts with fields between two '---' lines")
+        raise FileProblem(1, f"the file is empty; a {label} starts with fields between two '---' lines")
     if lines[0].rstrip() != _FENCE:
-        raise _FileProblem(
+        raise FileProblem(
             1,
             f"missing front matter: a {label} file starts with a '---' line, then its fields "
             "(key: value), then another '---' line, then the Markdown text",
@@ -324,7 +158,7 @@ def split_front_matter(text: str, label: str) -> tuple[str, int, str, int]:
             front = "\n".join(lines[1:index])
             body = "\n".join(lines[index + 1 :])
             return front, 2, body, index + 2
-    raise _FileProblem(1, "the front matter is not closed: add a '---' line after the fields")
+    raise FileProblem(1, "the front matter is not closed: add a '---' line after the fields")
 
 
 def load_markdown_file(path: Path, file: str, collection: Collection) -> list[Record]:
@@ -336,7 +170,7 @@ def load_markdown_file(path: Path, file: str, collection: Collection) -> list[Re
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        raise _FileProblem(
+        raise FileProblem(
             front_line, "the front matter must be fields (key: value lines), not a list or text"
         )
     return [
@@ -362,10 +196,10 @@ def load_list_file(path: Path, file: str, collection: Collection) -> tuple[list[
     """
     text = decode(path.read_bytes(), file)
     if not text.strip():
-        raise _FileProblem(1, f"the file is empty; it should be a list of {collection.label}s")
+        raise FileProblem(1, f"the file is empty; it should be a list of {collection.label}s")
     data, lines, text_lines = parse_yaml(text, 1)
     if not isinstance(data, list):
-        raise _FileProblem(
+        raise FileProblem(
             1, f"this file should be a list of {collection.label}s, each item starting with '- id:'"
         )
     records: list[Record] = []
@@ -395,10 +229,10 @@ def load_site_file(path: Path, file: str) -> list[Record]:
     raw = path.read_bytes()
     text = decode(raw, file)
     if not text.strip():
-        raise _FileProblem(1, "site.yaml is empty; it needs title, description, language, base_url and as_of")
+        raise FileProblem(1, "site.yaml is empty; it needs title, description, language, base_url and as_of")
     data, lines, text_lines = parse_yaml(text, 1)
     if not isinstance(data, dict):
-        raise _FileProblem(1, "site.yaml must be fields (key: value lines), not a list or text")
+        raise FileProblem(1, "site.yaml must be fields (key: value lines), not a list or text")
     return [Record("site", file, 1, data, lines, text_lines, id="site", fingerprint=fingerprint(raw))]
 
 
@@ -492,7 +326,7 @@ def load_file(path: Path, collection: Collection | None) -> tuple[list[Record], 
         if collection.folder:
             return load_markdown_file(path, file, collection), []
         return load_list_file(path, file, collection)
-    except _FileProblem as problem:
+    except FileProblem as problem:
         return [], [ContentError(Location(file, problem.line), problem.message)]
     except OSError as error:
         return [], [ContentError(Location(file, 1), f"cannot read the file: {error.strerror}")]

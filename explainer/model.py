@@ -2,193 +2,48 @@
 
 Every field an editor may write is declared here, with a description that doubles as the hint
 shown when it is missing. Unknown fields are errors, so a typo never silently drops a value.
-Cross-references are plain ids here; `resolve` checks that they point at something.
+Cross-references are plain ids here; `resolve` checks that they point at something. How each
+kind of value is checked (a date, an id, a list of ids) is in fields.py.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Annotated, Any, Literal, get_args
 
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    ConfigDict,
-    Field,
-    PlainValidator,
-    ValidationInfo,
-    field_validator,
-    model_validator,
-)
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from .dates import PartialDate
-from .names import SLUG_RE, slugify, web_url_problem
-
-_LANGUAGE_RE = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
-
-
-def describe(value: Any) -> str:
-    """How a wrongly typed YAML value looks to an editor."""
-    if value is None:
-        return "nothing"
-    if isinstance(value, bool):
-        return "true/false"
-    if isinstance(value, (int, float)):
-        return f"the number {value}"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a set of fields"
-    return f"'{value}'"
-
-
-def _text(value: Any) -> str:
-    if not isinstance(value, str):
-        raise PydanticCustomError(
-            "text_type",
-            "expected text, found {found}; put it in quotes if it is meant as text",
-            {"found": describe(value)},
-        )
-    text = value.strip()
-    if not text:
-        raise PydanticCustomError("text_empty", "is empty; write the text or remove the field")
-    return text
-
-
-def _id(value: Any) -> str:
-    if not isinstance(value, str):
-        raise PydanticCustomError(
-            "id_type", "expected an id like 'william-burns', found {found}", {"found": describe(value)}
-        )
-    if not SLUG_RE.fullmatch(value):
-        raise PydanticCustomError(
-            "id_format",
-            "'{value}' is not a valid id: use lowercase letters, digits and single hyphens, "
-            "like '{suggestion}'",
-            {"value": value, "suggestion": slugify(value)},
-        )
-    return value
-
-
-def _date(value: Any) -> PartialDate:
-    if isinstance(value, int) and not isinstance(value, bool):
-        value = str(value)
-    if not isinstance(value, str):
-        raise PydanticCustomError(
-            "date_type",
-            "expected a date like 2024-08-15, 2024-08 or 2024, found {found}",
-            {"found": describe(value)},
-        )
-    try:
-        return PartialDate.parse(value)
-    except ValueError as error:
-        raise PydanticCustomError("date_format", str(error)) from None
-
-
-def web_url(value: Any) -> str:
-    text = _text(value)
-    problem = web_url_problem(text)
-    if problem:
-        raise PydanticCustomError("url_scheme", problem.replace("{", "{{").replace("}", "}}"))
-    return text
-
-
-def _language(value: Any) -> str:
-    text = _text(value)
-    if not _LANGUAGE_RE.fullmatch(text):
-        raise PydanticCustomError(
-            "language_format",
-            "'{value}' is not a language tag: use one like 'en' or 'en-GB'",
-            {"value": text},
-        )
-    return text
-
-
-def _unique(values: list[str]) -> list[str]:
-    seen: set[str] = set()
-    for value in values:
-        if value in seen:
-            raise PydanticCustomError(
-                "list_duplicate", "'{value}' is listed twice; list it once", {"value": value}
-            )
-        seen.add(value)
-    return values
-
-
-@dataclass(frozen=True)
-class Ref:
-    """Marks a field as holding ids of another kind; resolve checks and back-links them."""
-
-    kind: str
-
-
-@dataclass(frozen=True)
-class MarkdownText:
-    """Marks a field as Markdown with [@cite] and [[link]] syntax; resolve checks its ids.
-    `block`: paragraphs and lists, rendered like a body (with ids prefixed '<item>-<field>'),
-    where other Markdown fields are a line of text."""
-
-    block: bool = False
-
-
-MARKDOWN = MarkdownText()
-
-Text = Annotated[str, PlainValidator(_text)]
-Markdown = Annotated[str, PlainValidator(_text), MARKDOWN]
-BlockMarkdown = Annotated[str, PlainValidator(_text), MarkdownText(block=True)]
-Id = Annotated[str, PlainValidator(_id)]
-Date = Annotated[PartialDate, PlainValidator(_date)]
-Url = Annotated[str, PlainValidator(web_url)]
-Language = Annotated[str, PlainValidator(_language)]
-
-QUOTE_MIN_WORDS = 4
-
-
-def _quote_text(value: Any) -> str:
-    text = _text(value)
-    if len(text.split()) < QUOTE_MIN_WORDS:
-        raise PydanticCustomError(
-            "quote_short",
-            "'{text}' is a fragment: the quotes page collects statements of at least {words} words; "
-            "quote a fragment in the prose of an event instead",
-            {"text": text, "words": QUOTE_MIN_WORDS},
-        )
-    return text
-
-
-QuoteText = Annotated[str, PlainValidator(_quote_text)]
-
-ActorId = Annotated[Id, Ref("actor")]
-EventId = Annotated[Id, Ref("event")]
-SourceId = Annotated[Id, Ref("source")]
-ActorIds = Annotated[list[Id], Ref("actor"), AfterValidator(_unique)]
-PhaseIds = Annotated[list[Id], Ref("phase"), AfterValidator(_unique)]
-StickingPointIds = Annotated[list[Id], Ref("sticking_point"), AfterValidator(_unique)]
-SourceIds = Annotated[list[Id], Ref("source"), AfterValidator(_unique)]
-CitedBy = Annotated[list[Id], Ref("source"), Field(min_length=1), AfterValidator(_unique)]
+from .fields import (
+    MARKDOWN,
+    ActorId,
+    ActorIds,
+    BlockMarkdown,
+    CitedBy,
+    Date,
+    Day,
+    EventId,
+    Id,
+    Language,
+    Markdown,
+    MarkdownText,
+    PhaseIds,
+    QuoteText,
+    Ref,
+    SourceId,
+    SourceIds,
+    StickingPointIds,
+    Text,
+    Url,
+)
 
 
 class Strict(BaseModel):
     """Base of every schema: unknown fields are errors, values are not silently coerced."""
 
     model_config = ConfigDict(extra="forbid", hide_input_in_errors=True, frozen=True)
-
-
-def _day(value: Any) -> PartialDate:
-    date = _date(value)
-    if date.precision != "day":
-        raise PydanticCustomError(
-            "date_precision",
-            "'{value}' is not a whole date: write the day too, e.g. 2026-12-05",
-            {"value": value},
-        )
-    return date
-
-
-Day = Annotated[PartialDate, PlainValidator(_day)]
 
 
 class Update(Strict):

@@ -1,6 +1,6 @@
 """Stage 3, resolve: check every reference, then link the site both ways, once.
 
-Which fields hold references and which hold Markdown is declared in model.py (`Ref`,
+Which fields hold references and which hold Markdown is declared in model.py (with fields.py's `Ref` and
 `Markdown`), so this module walks every item generically: a reference to a missing id, in a
 field or inside Markdown (`[@source]`, `[[actor]]`), is an error at its line. While walking it
 records who refers to what, so every backlink (actor -> events, source -> citing items, ...) is
@@ -19,7 +19,6 @@ from typing import Any, NamedTuple
 from .errors import ContentError, did_you_mean
 from .limits import explosive_shapes
 from .load import COLLECTIONS, KeyPath, Record, fingerprint
-from .markup import SPLIT_MARKUP_RE, XREF_KINDS, references
 from .model import (
     Actor,
     Event,
@@ -34,6 +33,7 @@ from .model import (
     Term,
     field_roles,
 )
+from .references import SPLIT_MARKUP_RE, XREF_KINDS, references
 from .urls import RESERVED_PAGE_IDS
 from .validate import Content
 

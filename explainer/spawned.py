@@ -1,6 +1,6 @@
 """A second renderer for platforms where the build cannot be forked (Windows, macOS).
 
-Where a fork is safe, the second renderer is forked and shares the loaded site (render._Job).
+Where a fork is safe, the second renderer is forked and shares the loaded site (schedule.Job).
 Elsewhere it is started by spawn or forkserver and gets its work explicitly: where the project
 is, which pages to render, and the staging folder to put them in. It builds the same site from
 the same files itself, checks that it is the same (a fingerprint of every item and setting:
@@ -23,6 +23,10 @@ from .workers import interrupts_held
 if TYPE_CHECKING:
     from .pipeline import Project
     from .resolve import Site
+
+
+class SiteChanged(Exception):
+    """A spawned renderer found other content than the build's (its files changed since)."""
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,8 @@ from typing import Any
 import jinja2
 
 from . import speedups
+from .errors import ContentError, Location, display_path
+from .load import fingerprint
 from .workers import can_fork_safely, interrupts_held
 
 ASSETS_DIR = "assets"  # static files beside the templates, copied as they are
@@ -118,3 +120,53 @@ def _compile_and_exit(env: jinja2.Environment, names: list[str]) -> None:
 
 def _stand_in(*args: Any) -> None:
     """A filter's place while compiling: only its name matters then."""
+
+
+def assets(templates: Path, preview: bool) -> tuple[dict[str, bytes], dict[str, str]]:
+    """Static files under templates/assets (plain names in a `preview`), and the output path of each by its name.
+
+    Published names carry a hash of the content (style.3f9c2a7b.css), so hosts can let
+    browsers cache them for a year and a change still reaches every reader at once.
+    """
+    folder = templates / ASSETS_DIR
+    files: dict[str, bytes] = {}
+    paths: dict[str, str] = {}
+    if folder.is_dir():
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and not path.name.startswith("."):
+                name = path.relative_to(folder).as_posix()
+                data = path.read_bytes()
+                stem, dot, suffix = name.rpartition(".")
+                hashed = f"{stem}.{fingerprint(data)[:10]}.{suffix}" if dot and not preview else name
+                paths[name] = f"{ASSETS_DIR}/{hashed}"
+                files[paths[name]] = data
+    return files, paths
+
+
+def template_location(error: BaseException, templates: Path) -> Location:
+    """Where in a template an error happened (jinja keeps template lines in tracebacks)."""
+    if isinstance(error, jinja2.TemplateSyntaxError) and error.filename:
+        return Location(display_path(Path(error.filename)), error.lineno)
+    where = Location(display_path(templates), 1)
+    traceback = error.__traceback__
+    while traceback is not None:
+        filename = traceback.tb_frame.f_code.co_filename
+        if filename.startswith(str(templates)):
+            where = Location(display_path(Path(filename)), traceback.tb_lineno)
+        traceback = traceback.tb_next
+    return where
+
+
+def load_template(
+    env: jinja2.Environment, templates: Path, name: str, errors: list[ContentError]
+) -> jinja2.Template | None:
+    """A template by name; None, with its problem in `errors`, if it is missing or broken."""
+    try:
+        return env.get_template(name)
+    except jinja2.TemplateNotFound:
+        errors.append(ContentError(Location(display_path(templates / name), 1), "template is missing"))
+    except jinja2.TemplateSyntaxError as error:
+        errors.append(
+            ContentError(template_location(error, templates), f"template syntax error: {error.message}")
+        )
+    return None

@@ -13,8 +13,10 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from .errors import ContentError, did_you_mean
+from .fields import describe
 from .load import COLLECTIONS, KeyPath, Record
-from .model import SCHEMAS, SLUG_RE, SiteConfig, Strict, describe, slugify
+from .model import SCHEMAS, SiteConfig, Strict
+from .names import SLUG_RE, slugify
 
 _FILE_FIELDS = {"id", "body"}  # set from the file for Markdown items, never written as fields
 _LABELS = {c.kind: c.label for c in COLLECTIONS}

@@ -14,8 +14,9 @@ from conftest import Project
 from explainer import ahead, pipeline
 from explainer.ahead import AheadConversion
 from explainer.errors import BuildFailed
+from explainer.glossary import glossary_names
 from explainer.load import BY_FOLDER
-from explainer.markup import MarkdownRenderer, glossary_names
+from explainer.markup import MarkdownRenderer
 from explainer.pipeline import Builder
 from explainer.pipeline import Project as Paths
 from explainer.resolve import walk

@@ -300,24 +300,24 @@ def test_a_build_leaves_next_to_no_cyclic_garbage() -> None:
 
 
 def test_two_processes_render_the_same_bytes_as_one(monkeypatch) -> None:
-    import explainer.render
+    import explainer.schedule
     from explainer.pipeline import Builder, Project
 
     project = Project(REPO / "site_src", REPO / "templates", REPO / "unused")
     serial = Builder(project)
     serial.renderer.workers = 1
-    monkeypatch.setattr(explainer.render, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(explainer.schedule, "PARALLEL_FROM", 1)
     parallel = Builder(project)
     parallel.renderer.workers = 2
     assert parallel.assemble().rendered.files == serial.assemble().rendered.files
 
 
 def test_a_two_process_build_writes_the_same_files(project: Project, monkeypatch) -> None:
-    import explainer.render
+    import explainer.schedule
 
     assert project.cli("--quiet").code == 0
     serial = tree_digest(project.out)
-    monkeypatch.setattr(explainer.render, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(explainer.schedule, "PARALLEL_FROM", 1)
     assert project.cli("--quiet", "--out", "parallel").code == 0
     assert tree_digest(project.root / "parallel") == serial
 

@@ -71,17 +71,17 @@ def test_the_cache_is_safe_to_delete_or_damage(project: Project) -> None:
 
 def test_a_two_process_build_keeps_the_same_texts(project: Project, monkeypatch) -> None:
     """Split between two processes, a build saves its converted texts as a part of the pages
-    (render._Job.saving_texts), not after them: the cache holds what one process keeps."""
+    (schedule.Job.saving_texts), not after them: the cache holds what one process keeps."""
     import marshal
 
-    import explainer.render
+    import explainer.schedule
     from explainer.cache import digest
 
     cache = project.root / ".cache/explainer/markdown.marshal"
     assert project.cli("--quiet").code == 0
     serial = marshal.loads(cache.read_bytes())
     shutil.rmtree(project.root / ".cache")
-    monkeypatch.setattr(explainer.render, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(explainer.schedule, "PARALLEL_FROM", 1)
     assert project.cli("--quiet", "--out", "parallel").code == 0
     parallel = marshal.loads(cache.read_bytes())
     assert parallel["texts"] == serial["texts"]

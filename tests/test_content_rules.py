@@ -9,7 +9,7 @@ import pytest
 from conftest import REPO
 
 from explainer.load import load
-from explainer.markup import CITATION_RE
+from explainer.references import CITATION_RE
 from explainer.resolve import Site, resolve
 from explainer.validate import validate
 

@@ -14,7 +14,7 @@ from conftest import REPO, Project
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from explainer import load
+from explainer import yamllines
 
 LOCATED = re.compile(r"^(site_src|templates)/[^:]+:\d+: .+")
 SAMPLE_FILES = [
@@ -206,9 +206,9 @@ TAGGED = st.sampled_from(
     tagged=st.lists(TAGGED, max_size=2),
 )
 def test_content_yaml_is_read_as_pyyaml_reads_it(value: object, flow: bool | None, tagged: list[str]) -> None:
-    """load.parse_yaml builds most values itself while it notes their lines: the value is
+    """yamllines.parse_yaml builds most values itself while it notes their lines: the value is
     what PyYAML's own loader (ours, with its YAML 1.2-like scalars) makes of the text."""
     text = yaml.safe_dump(value, default_flow_style=flow, allow_unicode=True)
     if value and isinstance(value, dict) and flow is False:  # (a block mapping, to add keys to)
         text += "".join(f"tagged{index}: {each}\n" for index, each in enumerate(tagged))
-    assert load.parse_yaml(text, 1)[0] == yaml.load(text, Loader=load._ContentLoader)
+    assert yamllines.parse_yaml(text, 1)[0] == yaml.load(text, Loader=yamllines._ContentLoader)

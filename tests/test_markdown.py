@@ -10,7 +10,8 @@ from conftest import Project
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from explainer import markup
+from explainer import markers
+from explainer.glossary import Glossary
 from explainer.markup import MarkdownRenderer
 
 md = MarkdownRenderer()
@@ -118,7 +119,7 @@ def _marked_by_regex(text: str, seen: set[str]) -> str:
         if term_id in seen:
             return match.group(0)
         seen.add(term_id)
-        return markup.term_marker(term_id, match.group(0), by_hand=False)
+        return markers.term_marker(term_id, match.group(0), by_hand=False)
 
     return re.sub(rf"(?<![\w-])(?:{names})(?![\w-])", wrap, text, flags=re.IGNORECASE)
 
@@ -135,7 +136,7 @@ def _marked_by_regex(text: str, seen: set[str]) -> str:
 def test_glossary_spotting_finds_what_the_regex_found(stretches: list[str], seen: set[str]) -> None:
     """Longest name first at each place, whole words only, case ignored, the search going on
     after each mention (a seen term's mention still hides the names inside it)."""
-    glossary = markup._Glossary()
+    glossary = Glossary()
     glossary.update(GLOSSARY)
     for text in stretches:
         expected_seen = set(seen)
@@ -158,7 +159,7 @@ def test_the_stretches_of_a_text_are_marked_in_turn(
     """The Markdown pass spots terms in all of a text's stretches at once: the same as marking
     them in turn with one `seen`, a term linked by hand counting as seen from its link on,
     even where a stretch holds the character that separates them in the joined text."""
-    glossary = markup._Glossary()
+    glossary = Glossary()
     glossary.update(GLOSSARY)
     stretches = [stretches[0] + stray, *stretches[1:]]
     by_hand = sorted((min(before, len(stretches)), term_id) for before, term_id in by_hand)
@@ -172,15 +173,15 @@ def test_the_stretches_of_a_text_are_marked_in_turn(
 
 def test_glossary_spotting_folds_case_beyond_one_letter_for_one() -> None:
     """`ß` folds to `ss`: a name spelled with `ss` is found, but never half of the `ss`."""
-    glossary = markup._Glossary()
+    glossary = Glossary()
     glossary.update({"Weiss": "weiss", "s": "s"})
     marked = glossary.mark("Herr Weiß, ß and s.", set())
     assert (
         marked
         == "Herr "
-        + markup.term_marker("weiss", "Weiß", False)
+        + markers.term_marker("weiss", "Weiß", False)
         + ", ß and "
-        + markup.term_marker("s", "s", False)
+        + markers.term_marker("s", "s", False)
         + "."
     )
 
@@ -257,10 +258,10 @@ def test_cross_links_are_titled_from_their_target(project: Project) -> None:
 
 
 def test_private_use_markers_in_content_cannot_forge_citations(project: Project) -> None:
-    forged = markup.citation_marker(["ap-2024-08-19"])
+    forged = markers.citation_marker(["ap-2024-08-19"])
     project.write(
         "events/forged.md",
-        f'---\ntitle: "Forged {forged}"\ndate: 2024\nsources: [ap-2024-08-19]\n---\nText {markup.ROOT} here\n',
+        f'---\ntitle: "Forged {forged}"\ndate: 2024\nsources: [ap-2024-08-19]\n---\nText {markers.ROOT} here\n',
     )
     assert project.cli().code == 0
     html = (project.out / "timeline/forged/index.html").read_text()

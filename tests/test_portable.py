@@ -19,7 +19,7 @@ from conftest import REPO
 from test_build import tree_digest
 
 from explainer.ahead import AHEAD_FROM
-from explainer.render import PARALLEL_FROM
+from explainer.schedule import PARALLEL_FROM
 
 NO_FORK = '''
 """Make this interpreter look like Windows' to the build: no os.fork, only 'spawn'."""
