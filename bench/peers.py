@@ -22,9 +22,10 @@ message when missing.
 Choices, fair either way: Pelican's default theme (notmyidea), no pagination (its default),
 every feed off; Hugo with two small templates written here (a page; a list of titles), RSS,
 sitemap, taxonomies, robots.txt and 404 off, and buildFuture on (at 10,000 events the last
-dates pass today's, and Hugo would skip those pages; Pelican and ours write them). Ours writes what it always writes (actors,
-sources, quotes, phases, a feed, a sitemap ...) and resolves every [[link]] and [@citation],
-which the peers print as plain text: pages written are counted (HTML files) and printed.
+dates pass today's, and Hugo would skip those pages; Pelican and ours write them). Ours
+writes what it always writes (actors, sources, quotes, phases, a feed, a sitemap ...) and
+resolves every [[link]] and [@citation], which the peers print as plain text: pages written
+are counted (HTML files) and printed.
 Cores: ours uses at most 2 processes (--jobs default), Pelican 1, Hugo every core it sees.
 
 Figures per tool: median seconds, ms per document (documents = events), peak RSS of its

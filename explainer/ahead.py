@@ -22,7 +22,8 @@ from typing import TYPE_CHECKING
 from markupsafe import Markup
 
 from .glossary import glossary_names
-from .load import BY_FOLDER, COLLECTIONS, content_files, decode, load_file, split_front_matter
+from .kinds import KINDS
+from .load import BY_FOLDER, content_files, decode, load_file, split_front_matter
 from .markup import MarkdownRenderer, TextKey
 from .validate import validate
 from .workers import interrupts_held
@@ -114,7 +115,7 @@ def _convert(src: Path, connection: Connection) -> None:
 
 def _glossary(src: Path) -> dict[str, str]:
     """The glossary as the renderer will have it: read and validated the same way."""
-    glossary = next(collection for collection in COLLECTIONS if collection.kind == "term")
+    glossary = KINDS["term"]
     assert glossary.list_file is not None
     records, _ = load_file(src / glossary.list_file, glossary)
     content, _ = validate(records)

@@ -13,19 +13,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .dates import PartialDate
+from .kinds import KINDS
 
 if TYPE_CHECKING:
     from .resolve import Site
-
-NOTED_KINDS = ("event", "actor", "phase", "sticking_point", "term", "page")
-KIND_LABELS = {
-    "event": "Event",
-    "actor": "Who is who",
-    "phase": "The deal",
-    "sticking_point": "Sticking point",
-    "term": "Glossary",
-    "page": "Page",
-}
 
 
 @dataclass(frozen=True)
@@ -45,7 +36,8 @@ class ChangeNote:
 
     @property
     def kind_label(self) -> str:
-        return KIND_LABELS[self.kind]
+        kind = KINDS[self.kind]
+        return kind.changes_label or kind.group
 
 
 def change_notes(site: Site, note_path: Callable[[str, str, int], str]) -> list[ChangeNote]:
@@ -63,7 +55,7 @@ def change_notes(site: Site, note_path: Callable[[str, str, int], str]) -> list[
             note_path(kind, item.id, number),
             item,
         )
-        for kind in NOTED_KINDS
+        for kind in [name for name, kind in KINDS.items() if kind.noted]
         for item in site.by_kind[kind].values()
         for number, update in enumerate(item.updates, 1)
     ]

@@ -14,9 +14,8 @@ import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
-from .errors import BuildFailed, OutputError, display_path
+from .errors import BuildFailed, OutputError, ScaffoldError, display_path
 from .names import web_url_problem
-from .scaffold import KINDS, ScaffoldError
 
 # The heavy modules (jinja2, Markdown, pydantic) are imported only by the commands that need
 # them, so `build` with nothing to do answers at once.
@@ -111,7 +110,7 @@ def parser() -> argparse.ArgumentParser:
     )
     serve_cmd.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
     serve_cmd.add_argument("--open", action="store_true", help="open the site in a browser")
-    new_cmd.add_argument("kind", choices=KINDS, help="what to create")
+    new_cmd.add_argument("kind", help="what to create: a kind of content, such as event or term")
     new_cmd.add_argument("title", help="its title (the id is made from it)")
     return main
 
@@ -226,6 +225,13 @@ def main(argv: Sequence[str] | None = None, exit_when_done: bool = False) -> int
             command_line.error(problem)
         if args.debug:
             print("\n".join(speedups.report()), file=sys.stderr)
+    if args.command == "new":
+        from .scaffold import NEW_KINDS  # (only here: it reads the content kinds and their schemas)
+
+        if args.kind not in NEW_KINDS:
+            command_line.error(
+                f"argument kind: invalid choice: '{args.kind}' (choose from {', '.join(NEW_KINDS)})"
+            )
     try:
         return run(args, exit_when_done)
     except BuildFailed as failure:

@@ -61,6 +61,10 @@ class OutputError(Exception):
     """The output location cannot be written (read-only, full, ...): not a content problem."""
 
 
+class ScaffoldError(Exception):
+    """`new` cannot create the item (it exists already); nothing was written."""
+
+
 def display_path(path: Path) -> str:
     """Path as printed in messages: relative to the working directory when inside it."""
     if not path.is_absolute():

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .descriptions import describe
+from .kinds import KINDS
 from .pagedata import PageData
 from .route import Route
 from .urls import item_path, source_page_path
@@ -13,16 +14,6 @@ from .urls import item_path, source_page_path
 if TYPE_CHECKING:
     from .dates import PartialDate
     from .model import Phase, Provision
-
-CITING_LABELS = {  # what cites a source, in the order a source's page lists it
-    "event": "Events",
-    "actor": "People, organisations and states",
-    "phase": "Phases of the deal",
-    "sticking_point": "Sticking points",
-    "quote": "Quotes",
-    "term": "Glossary terms",
-    "page": "Pages",
-}
 
 
 @dataclass(frozen=True)
@@ -131,6 +122,16 @@ def _article(
     )
 
 
+def item(kind: str, shared: PageData, item_id: str) -> Route:
+    """The page of an item of a kind with no builder of its own (kinds.py): its template is
+    `<kind>.html`, given the item as `item`."""
+    site, item = shared.site, shared.site.get(kind, item_id)
+    title = site.title(kind, item_id)
+    return _article(
+        shared, kind, item, title, {"item": item}, describe(site, getattr(item, "body", None)) or title
+    )
+
+
 def page(shared: PageData, page_id: str) -> Route:
     page = shared.site.pages[page_id]
     return Route(
@@ -147,9 +148,9 @@ def source(shared: PageData, source_id: str) -> Route:
     site, source = shared.site, shared.site.sources[source_id]
     citing = site.citing(source_id)
     groups = [
-        (CITING_LABELS[kind], [i for k, i in citing if k == kind], kind)
-        for kind in CITING_LABELS
-        if any(k == kind for k, _ in citing)
+        (KINDS[kind].group, [i for k, i in citing if k == kind], kind)
+        for kind in KINDS
+        if kind != "source" and any(k == kind for k, _ in citing)
     ]
     return Route(
         source_page_path(source_id),

@@ -16,35 +16,16 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ContentError, Location, did_you_mean, display_path
+from .kinds import KINDS, Kind
 from .yamllines import FileProblem, KeyPath, parse_yaml
 
 # Marker characters the renderer uses inside HTML (see markers.py); content may never contain them.
 RESERVED_CHARS = re.compile("[\ue000-\ue00f]")
 
 
-@dataclass(frozen=True)
-class Collection:
-    """One kind of content and where it lives: a folder of Markdown files or one YAML list."""
-
-    kind: str
-    folder: str | None = None
-    list_file: str | None = None
-    label: str = ""
-
-
-COLLECTIONS: tuple[Collection, ...] = (
-    Collection("event", folder="events", label="event"),
-    Collection("actor", folder="actors", label="actor"),
-    Collection("phase", folder="phases", label="phase"),
-    Collection("sticking_point", folder="sticking_points", label="sticking point"),
-    Collection("page", folder="pages", label="page"),
-    Collection("quote", list_file="quotes.yaml", label="quote"),
-    Collection("source", list_file="sources.yaml", label="source"),
-    Collection("term", list_file="glossary.yaml", label="glossary term"),
-)
 SITE_FILE = "site.yaml"
-BY_FOLDER = {c.folder: c for c in COLLECTIONS if c.folder}
-BY_LIST_FILE = {c.list_file: c for c in COLLECTIONS if c.list_file}
+BY_FOLDER = {kind.folder: kind for kind in KINDS.values() if kind.folder}
+BY_LIST_FILE = {kind.list_file: kind for kind in KINDS.values() if kind.list_file}
 KNOWN_TOP_LEVEL = [SITE_FILE, *BY_LIST_FILE, *BY_FOLDER]
 
 
@@ -161,7 +142,7 @@ def split_front_matter(text: str, label: str) -> tuple[str, int, str, int]:
     raise FileProblem(1, "the front matter is not closed: add a '---' line after the fields")
 
 
-def load_markdown_file(path: Path, file: str, collection: Collection) -> list[Record]:
+def load_markdown_file(path: Path, file: str, collection: Kind) -> list[Record]:
     """One item per file: YAML front matter plus a Markdown body; the id is the file name."""
     raw = path.read_bytes()
     text = decode(raw, file)
@@ -175,7 +156,7 @@ def load_markdown_file(path: Path, file: str, collection: Collection) -> list[Re
         )
     return [
         Record(
-            kind=collection.kind,
+            kind=collection.name,
             file=file,
             line=1,
             data=data,
@@ -189,7 +170,7 @@ def load_markdown_file(path: Path, file: str, collection: Collection) -> list[Re
     ]
 
 
-def load_list_file(path: Path, file: str, collection: Collection) -> tuple[list[Record], list[ContentError]]:
+def load_list_file(path: Path, file: str, collection: Kind) -> tuple[list[Record], list[ContentError]]:
     """A YAML list of mappings, one item each; ids come from each item's `id` field.
 
     An item that is not a mapping is an error of its own; the other items still load.
@@ -213,7 +194,7 @@ def load_list_file(path: Path, file: str, collection: Collection) -> tuple[list[
             continue
         records.append(
             Record(
-                kind=collection.kind,
+                kind=collection.name,
                 file=file,
                 line=item_line,
                 data=item,
@@ -251,14 +232,14 @@ def _is_ignored(name: str) -> bool:
     return name.startswith(".") or name.endswith("~") or name.startswith("#")
 
 
-def content_files(src: Path) -> tuple[list[tuple[str, Collection | None]], list[ContentError]]:
+def content_files(src: Path) -> tuple[list[tuple[str, Kind | None]], list[ContentError]]:
     """Every content file under src with its collection (None for site.yaml), sorted; paths
     are plain strings, as they are built ten thousand times for large sites.
 
     Unknown files and folders are errors (a misspelt `event/` folder would otherwise be silently
     skipped), and so is any link that leads outside site_src.
     """
-    found: list[tuple[str, Collection | None]] = []
+    found: list[tuple[str, Kind | None]] = []
     errors: list[ContentError] = []
     root = src.resolve()
 
@@ -317,7 +298,7 @@ def content_files(src: Path) -> tuple[list[tuple[str, Collection | None]], list[
     return found, errors
 
 
-def load_file(path: Path, collection: Collection | None) -> tuple[list[Record], list[ContentError]]:
+def load_file(path: Path, collection: Kind | None) -> tuple[list[Record], list[ContentError]]:
     """Read one file; its problems come back as located errors, never as exceptions."""
     file = display_path(path)
     try:
@@ -363,6 +344,6 @@ def load(src: Path, cache: FileCache | None = None) -> Loaded:
         loaded.records.extend(entry[1])
         loaded.errors.extend(entry[2])
         if collection is not None and collection.list_file and entry[2] and not entry[1]:
-            loaded.unavailable.add(collection.kind)
+            loaded.unavailable.add(collection.name)
     cache.entries = seen
     return loaded

@@ -266,19 +266,6 @@ class SiteConfig(Strict):
     )
 
 
-SCHEMAS: dict[str, type[Strict]] = {
-    "site": SiteConfig,
-    "event": Event,
-    "actor": Actor,
-    "phase": Phase,
-    "sticking_point": StickingPoint,
-    "page": Page,
-    "quote": Quote,
-    "source": Source,
-    "term": Term,
-}
-
-
 @dataclass(frozen=True)
 class FieldRole:
     """What resolve must do with one field: check ids of `ref`, scan Markdown, or descend."""

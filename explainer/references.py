@@ -11,17 +11,13 @@ import re
 from functools import lru_cache
 from typing import NamedTuple
 
+from .kinds import KINDS
+
 CITATION_RE = re.compile(r"\[@([^\]\n]+)\]")
 XREF_RE = re.compile(r"\[\[(?:([a-z-]+):)?([^\]|\n]+?)(?:\|([^\]\n]+))?\]\]")
 # a citation or link opened but not closed on its line: Markdown would show it as typed
 SPLIT_MARKUP_RE = re.compile(r"\[@[^\]\n]*\n|\[\[[^\]\n]*\n")
-XREF_KINDS = {
-    "actor": "actor",
-    "event": "event",
-    "term": "term",
-    "phase": "phase",
-    "sticking-point": "sticking_point",
-}
+XREF_KINDS = {kind.xref: kind.name for kind in KINDS.values() if kind.xref}  # as written -> kind
 
 
 class Reference(NamedTuple):

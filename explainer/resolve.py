@@ -17,8 +17,9 @@ from functools import cached_property
 from typing import Any, NamedTuple
 
 from .errors import ContentError, did_you_mean
+from .kinds import KINDS
 from .limits import explosive_shapes
-from .load import COLLECTIONS, KeyPath, Record, fingerprint
+from .load import KeyPath, Record, fingerprint
 from .model import (
     Actor,
     Event,
@@ -37,19 +38,7 @@ from .references import SPLIT_MARKUP_RE, XREF_KINDS, references
 from .urls import RESERVED_PAGE_IDS
 from .validate import Content
 
-_LABELS = {c.kind: c.label for c in COLLECTIONS}
-_TITLE_FIELD = {"actor": "name", "term": "term"}  # the others are called by their title
-_KIND_OF_TYPE: dict[type, str] = {
-    Event: "event",
-    Actor: "actor",
-    Phase: "phase",
-    StickingPoint: "sticking_point",
-    Quote: "quote",
-    Source: "source",
-    Term: "term",
-    Page: "page",
-}
-_FOLDERS = {c.kind: c.folder or c.list_file for c in COLLECTIONS}
+_KIND_OF_TYPE: dict[type, str] = {kind.schema: kind.name for kind in KINDS.values()}
 
 
 class Referrer(NamedTuple):
@@ -79,14 +68,7 @@ class Site:
     """The linked site: items by kind in display order, and who refers to whom."""
 
     config: SiteConfig
-    events: dict[str, Event]
-    actors: dict[str, Actor]
-    phases: dict[str, Phase]
-    sticking_points: dict[str, StickingPoint]
-    quotes: dict[str, Quote]
-    sources: dict[str, Source]
-    terms: dict[str, Term]
-    pages: dict[str, Page]
+    by_kind: dict[str, dict[str, Any]]  # every kind of kinds.py: items by id, in display order
     referrers: dict[tuple[str, str], list[Referrer]] = field(default_factory=dict)
     fingerprints: dict[tuple[str, str], str] = field(default_factory=dict)  # changes with the item
     drafts: int = 0
@@ -94,17 +76,21 @@ class Site:
     delta: Delta | None = None  # set when this site is an earlier one with prose edits
     titles_key: str = ""  # see titles_fingerprint(); carried over by prose edits
 
+    # the kinds the pages are made of, by name (routes and templates ask for them)
+    events: dict[str, Event] = field(init=False, repr=False)
+    actors: dict[str, Actor] = field(init=False, repr=False)
+    phases: dict[str, Phase] = field(init=False, repr=False)
+    sticking_points: dict[str, StickingPoint] = field(init=False, repr=False)
+    quotes: dict[str, Quote] = field(init=False, repr=False)
+    sources: dict[str, Source] = field(init=False, repr=False)
+    terms: dict[str, Term] = field(init=False, repr=False)
+    pages: dict[str, Page] = field(init=False, repr=False)
+
     def __post_init__(self) -> None:
-        self.by_kind: dict[str, dict[str, Any]] = {
-            "event": self.events,
-            "actor": self.actors,
-            "phase": self.phases,
-            "sticking_point": self.sticking_points,
-            "quote": self.quotes,
-            "source": self.sources,
-            "term": self.terms,
-            "page": self.pages,
-        }
+        by_kind = self.by_kind
+        self.events, self.actors, self.phases = by_kind["event"], by_kind["actor"], by_kind["phase"]
+        self.sticking_points, self.quotes = by_kind["sticking_point"], by_kind["quote"]
+        self.sources, self.terms, self.pages = by_kind["source"], by_kind["term"], by_kind["page"]
 
     def titles_fingerprint(self) -> str:
         """A fingerprint of every title (page descriptions show linked titles), worked out
@@ -148,7 +134,7 @@ class Site:
             return item.label
         if kind == "quote":
             return f"Quote from {self.title('actor', item.speaker)}, {item.date.human()}"
-        return getattr(item, _TITLE_FIELD.get(kind, "title"))
+        return getattr(item, KINDS[kind].title_field)
 
     def referring(self, kind: str, item_id: str, owner_kind: str, field_name: str) -> list[Any]:
         """Items of `owner_kind` whose field `field_name` names (kind, item_id), once each, in
@@ -177,20 +163,8 @@ class Site:
 
 
 def _display_order(kind: str, items: dict[str, Any]) -> dict[str, Any]:
-    """The order readers see: time for events and quotes, sequence for phases, else by name."""
-    keys = {
-        # a date known to the month sorts before the days of that month (PartialDate's order);
-        # events of one date by their `order` (checked in _Resolver.same_day)
-        "event": lambda i: (i.date, i.order or 0, i.end_date or i.date, i.id),
-        "quote": lambda i: (i.date, i.id),
-        "phase": lambda i: (i.number, i.id),
-        "source": lambda i: (i.publisher.casefold(), i.date.iso() if i.date else "", i.id),
-        "actor": lambda i: (i.name.casefold(), i.id),
-        "term": lambda i: (i.term.casefold(), i.id),
-        "sticking_point": lambda i: (i.order is None, i.order or 0, i.title.casefold(), i.id),
-        "page": lambda i: i.id,
-    }
-    return {item.id: item for item in sorted(items.values(), key=keys[kind])}
+    """The order readers see (kinds.py: time for events and quotes, sequence for phases...)."""
+    return {item.id: item for item in sorted(items.values(), key=KINDS[kind].order)}
 
 
 def walk(item: Strict, path: KeyPath = ()) -> Iterator[tuple[str, KeyPath, Any]]:
@@ -218,12 +192,12 @@ class _Resolver:
 
     def missing(self, kind: str, target: str) -> str:
         """Why an id does not resolve, and what to write instead."""
-        label = _LABELS.get(kind, kind)
+        label = KINDS[kind].label if kind in KINDS else kind
         if (kind, target) in self.content.drafts:
             draft = self.content.drafts[(kind, target)]
             return f"{label} '{target}' is a draft ({draft.file}); publish it (remove 'draft: true') or drop this reference"
         known = self.content.items[kind]
-        hint = did_you_mean(target, known) or f"; {label}s are listed in site_src/{_FOLDERS[kind]}"
+        hint = did_you_mean(target, known) or f"; {label}s are listed in site_src/{KINDS[kind].home}"
         return f"unknown {label} '{target}'{hint}"
 
     def refer(self, owner: Referrer, kind: str, target: str) -> str | None:
@@ -377,19 +351,8 @@ def _with_prose_edits(content: Content, previous: Site) -> Site | None:
 
 
 def _site(config: SiteConfig, ordered: dict[str, dict[str, Any]], **rest: Any) -> Site:
-    """A Site from its items by kind, in display order."""
-    return Site(
-        config=config,
-        events=ordered["event"],
-        actors=ordered["actor"],
-        phases=ordered["phase"],
-        sticking_points=ordered["sticking_point"],
-        quotes=ordered["quote"],
-        sources=ordered["source"],
-        terms=ordered["term"],
-        pages=ordered["page"],
-        **rest,
-    )
+    """A Site from its items by kind, in display order (in the order kinds.py declares them)."""
+    return Site(config=config, by_kind={kind: ordered[kind] for kind in KINDS}, **rest)
 
 
 def resolve(content: Content, previous: Site | None = None) -> tuple[Site | None, list[ContentError]]:

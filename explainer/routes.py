@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from . import changes, itempages, sectionpages
+from .kinds import KINDS
 from .pagedata import PageData
 from .route import Origin, Route
 from .urls import HOME_PAGE
@@ -31,16 +32,7 @@ NAVIGATION = (
     ("About", "about/index.html"),
 )
 FEED_ENTRIES = 50  # the newest events, and as many update notes: feed readers want what is new
-DATA_KINDS = {
-    "events": "event",
-    "actors": "actor",
-    "phases": "phase",
-    "sticking-points": "sticking_point",
-    "quotes": "quote",
-    "sources": "source",
-    "glossary": "term",
-    "pages": "page",
-}
+DATA_KINDS = {kind.data: kind.name for kind in KINDS.values() if kind.data}  # file name -> kind
 DATA_FILES = {name: f"data/{name}.json" for name in [*DATA_KINDS, "timeline"]}
 
 
@@ -80,6 +72,7 @@ _FAMILIES: dict[str, Callable[[PageData, str], Route]] = {
     "section": sectionpages.section,
     "timeline_filter": sectionpages.timeline_filter,
     "month": sectionpages.month,
+    "kind_index": sectionpages.kind_index,
     "event": itempages.event,
     "actor": itempages.actor,
     "phase": itempages.phase,
@@ -99,10 +92,14 @@ def _origins(shared: PageData) -> list[Origin]:
     found += [("timeline_filter", f"{f.kind}:{f.id}") for f in shared.filters]
     if shared.plan.paged:
         found += [("month", label) for label, _ in shared.plan.months]
-    found += [("event", event_id) for event_id in site.events]
-    found += [("actor", actor_id) for actor_id in site.actors]
-    found += [("phase", phase_id) for phase_id in site.phases]
-    found += [("sticking_point", point_id) for point_id in site.sticking_points]
+    found += [
+        ("kind_index", kind.name)
+        for kind in KINDS.values()
+        if kind.section and f"{kind.section}/index.html" not in sectionpages.SECTION_PATHS
+    ]
+    for kind in KINDS.values():  # (a page an item: events, actors, phases, sticking points...)
+        if kind.section:
+            found += [(kind.name, item_id) for item_id in site.by_kind[kind.name]]
     found += [("page", page_id) for page_id in site.pages if page_id != HOME_PAGE]
     found += [("source", source_id) for source_id in site.sources]
     return found
@@ -111,7 +108,8 @@ def _origins(shared: PageData) -> list[Origin]:
 def _build(shared: PageData, origin: Origin) -> Route:
     """The route of one origin, which it remembers (so that it can be built again alone)."""
     family, member = origin
-    route = _FAMILIES[family](shared, member)
+    build = _FAMILIES.get(family)
+    route = build(shared, member) if build else itempages.item(family, shared, member)
     # (set on the route just made, which nothing else holds yet: dataclasses.replace()
     # made each route twice, 2 % of planning them)
     object.__setattr__(route, "origin", origin)

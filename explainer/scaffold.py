@@ -13,16 +13,14 @@ import os
 import tempfile
 from pathlib import Path
 
-from .errors import display_path
+from .errors import ScaffoldError, display_path
+from .kinds import KINDS
 from .names import slugify
 
-KINDS = ("event", "actor", "phase", "sticking-point", "term")
 PLACEHOLDER_SOURCE = "todo-source-id"
-_FOLDERS = {"event": "events", "actor": "actors", "phase": "phases", "sticking-point": "sticking_points"}
-
-
-class ScaffoldError(Exception):
-    """The item cannot be created (it exists already); nothing was written."""
+# what `new` makes, as the command line names it: every kind kept in a folder, and terms
+_FOLDERS = {name.replace("_", "-"): kind.folder for name, kind in KINDS.items() if kind.folder}
+NEW_KINDS = (*_FOLDERS, "term")
 
 
 def _quoted(text: str) -> str:
@@ -76,7 +74,7 @@ def _front_matter(kind: str, title: str, folder: Path) -> str:
             "phases: []",
             "positions: []  # each: {actor: ..., stance: ..., sources: [...]}",
         ],
-    }[kind]
+    }.get(kind, [f"title: {_quoted(title)}"])
     return "\n".join(["---", *fields, "draft: true  # remove this line to publish", "---", ""])
 
 

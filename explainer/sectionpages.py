@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from . import charts, sides
+from .kinds import KINDS
 from .pagedata import PageData, TimelineFilter, by_month, month_path
 from .route import Route
-from .urls import HOME_PAGE, source_page_path
+from .urls import HOME_PAGE, section_path, source_page_path
 
 if TYPE_CHECKING:
     from .model import Actor, Position, StickingPoint
@@ -130,6 +131,16 @@ def section(shared: PageData, path: str) -> Route:
         (source, len(site.citing(source.id)), source_page_path(source.id)) for source in site.sources.values()
     ]
     return section("sources.html", "Sources", sources=sources)
+
+
+def kind_index(shared: PageData, kind_name: str) -> Route:
+    """The index of a kind with no section page of its own (kinds.py): its template is
+    `<kind>_index.html`, given the kind and its items in display order."""
+    kind = KINDS[kind_name]
+    items = list(shared.site.by_kind[kind_name].values())
+    return Route(
+        section_path(kind_name), f"{kind_name}_index.html", kind.group, {"kind": kind, "items": items}
+    )
 
 
 def timeline_filter(shared: PageData, member: str) -> Route:

@@ -2,22 +2,19 @@
 
 Paths are relative to the output root and always name the file (`timeline/index.html`), so
 every link works from a sub-path and when the site is opened straight from disk; templates turn
-them into links relative to the page that holds them. (A module of its own, needing nothing
-of the pipeline's, since Markdown, resolving and routing all ask it.)
+them into links relative to the page that holds them. (A module of its own, needing only the
+kinds' declarations, since Markdown, resolving and routing all ask it.)
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
 
-SECTIONS = {
-    "event": "timeline",
-    "actor": "actors",
-    "phase": "deal",
-    "sticking_point": "sticking-points",
-}
-LIST_PAGES = {"quote": "quotes", "source": "sources", "term": "glossary"}
-ANCHOR_PREFIX = {"quote": "quote-", "source": "source-", "term": "term-"}
+from .kinds import KINDS
+
+SECTIONS = {kind.name: kind.section for kind in KINDS.values() if kind.section}  # a page an item
+LIST_PAGES = {kind.name: kind.list_page for kind in KINDS.values() if kind.list_page}  # an entry an item
+ANCHOR_PREFIX = {kind.name: kind.anchor for kind in KINDS.values() if kind.list_page}
 HOME_PAGE = "home"
 RESERVED_PAGE_IDS = frozenset(
     {*SECTIONS.values(), *LIST_PAGES.values(), "assets", "data", "404", "index", "feed", "sitemap", "changes"}

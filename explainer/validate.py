@@ -14,12 +14,12 @@ from pydantic import BaseModel, ValidationError
 
 from .errors import ContentError, did_you_mean
 from .fields import describe
-from .load import COLLECTIONS, KeyPath, Record
-from .model import SCHEMAS, SiteConfig, Strict
+from .kinds import KINDS
+from .load import KeyPath, Record
+from .model import SiteConfig, Strict
 from .names import SLUG_RE, slugify
 
 _FILE_FIELDS = {"id", "body"}  # set from the file for Markdown items, never written as fields
-_LABELS = {c.kind: c.label for c in COLLECTIONS}
 
 
 @dataclass
@@ -27,7 +27,7 @@ class Content:
     """Typed content, by kind and id, with the record each item came from (for later errors)."""
 
     site: SiteConfig | None = None
-    items: dict[str, dict[str, Any]] = field(default_factory=lambda: {c.kind: {} for c in COLLECTIONS})
+    items: dict[str, dict[str, Any]] = field(default_factory=lambda: {name: {} for name in KINDS})
     origins: dict[tuple[str, str], Record] = field(default_factory=dict)
     drafts: dict[tuple[str, str], Record] = field(default_factory=dict)
     failed: set[tuple[str, str]] = field(default_factory=set)  # invalid items: no echo errors
@@ -117,7 +117,7 @@ def _check_file_id(record: Record) -> list[ContentError]:
 
 def validate_record(record: Record) -> tuple[Any | None, list[ContentError]]:
     """One record against its schema; returns the typed item or None, and located errors."""
-    schema = SCHEMAS[record.kind]
+    schema = SiteConfig if record.kind == "site" else KINDS[record.kind].schema
     data = dict(record.data)
     errors: list[ContentError] = []
     if record.body is not None:  # a Markdown file
@@ -173,7 +173,7 @@ def validate(
                 ContentError(
                     record.at(("id",)),
                     f"duplicate id '{item.id}' (first used at {first.file}:{first.line}); "
-                    f"give each {_LABELS[record.kind]} its own id",
+                    f"give each {KINDS[record.kind].label} its own id",
                 )
             )
             continue

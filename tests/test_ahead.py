@@ -31,7 +31,7 @@ def test_the_helper_converts_every_text_of_a_file_as_the_renderer_would(project:
     taken = helper.take(glossary)
     bodies = {
         (value, item.id, False)
-        for kind in (collection.kind for collection in BY_FOLDER.values())  # one file an item
+        for kind in (collection.name for collection in BY_FOLDER.values())  # one file an item
         for item in site.by_kind[kind].values()
         for what, path, value in walk(item)
         if what == "text" and path == ()

@@ -454,7 +454,7 @@ CASES = [
             "---\ntitle: x\ndate: 2024\nsources: [ap-2024-08-19]\n---\nFirst line.\n\nSee [[benjamin-netanyhu]] and\n[[term:corridor]], [[evnt:doha-round]] and [@ap-2024-08-19; @nyt-philadelphi].\n",
             "site_src/events/body.md:8: unknown actor 'benjamin-netanyhu' (did you mean 'benjamin-netanyahu'?)",
             "site_src/events/body.md:9: unknown glossary term 'corridor' (did you mean 'netzarim-corridor'?)",
-            "site_src/events/body.md:9: unknown link type 'evnt:' (did you mean 'event'?); use one of actor, event, term, phase, sticking-point",
+            "site_src/events/body.md:9: unknown link type 'evnt:' (did you mean 'event'?); use one of event, actor, phase, sticking-point, term",
             "site_src/events/body.md:9: unknown source 'nyt-philadelphi' (did you mean 'nyt-2024-06-01-philadelphi'?)",
         ),
     ),
