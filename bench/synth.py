@@ -10,7 +10,7 @@ builds cleanly; nothing in it is meant to be read.
 Its Markdown mirrors the real explainer's mix (site_src, measured 2026-12-04 per 1,000 words of
 prose: 35 citations, 22 cross-links, 6.4 bold phrases, 6.3 list items, 10 quoted passages, 0.6
 headings, 18 paragraphs): so the build meets Python-Markdown as it does on real content, not
-only plain paragraphs, which it makes without Python-Markdown (speedups.MarkdownShortcuts).
+only plain paragraphs.
 """
 
 from __future__ import annotations

@@ -184,21 +184,12 @@ def _build(args: argparse.Namespace, exit_when_done: bool = False) -> int:
         # at 10,000 events), and its first pass went over everything the build made (0.56 s)
         # just before the process ended.
         speedups.pause_collector()
-    compiled = state.compiled_templates()
-    # before the rest of the build loads: templates compile meanwhile (see templating.py)
-    from .templating import Precompiling
+    from .pipeline import Project, build
 
-    precompiling = Precompiling(args.templates, compiled) if compiled and args.jobs != 1 else None
-    try:
-        from .pipeline import Project, build
-
-        project = Project(
-            src=args.src, templates=args.templates, out=args.out, base_url=args.base_url, jobs=args.jobs
-        )
-        result = build(project, state, precompiling)
-    finally:
-        if precompiling:
-            precompiling.wait()
+    project = Project(
+        src=args.src, templates=args.templates, out=args.out, base_url=args.base_url, jobs=args.jobs
+    )
+    result = build(project, state)
     summary = {"pages": result.rendered.pages, "files": result.rendered.count}
     state.save(options, inputs, out, result.rendered.digests, summary)
     drafts = f", {result.site.drafts} draft(s) skipped" if result.site.drafts else ""

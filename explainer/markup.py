@@ -32,7 +32,6 @@ from .glossary import Glossary
 from .markers import (
     CITE_CLOSE,
     CITE_OPEN,
-    MARK,
     OPENING,
     ROOT,
     TERM_CLOSE,
@@ -182,23 +181,24 @@ class _TextPass(Treeprocessor):
             self.texts.append((element, tail, parts))
 
 
-_TYPOGRAPHY = (
-    (re.compile(r"---"), "\u2014"),
-    (re.compile(r"--"), "\u2013"),
-    (re.compile(r"\.\.\."), "\u2026"),
-    (re.compile(r'(^|[\s(\[{\u2014\u2013])"'), "\\1\u201c"),
-    (re.compile(r'"'), "\u201d"),
-    (re.compile(r"(^|[\s(\[{\u2014\u2013\u201c])'"), "\\1\u2018"),
-    (re.compile(r"'"), "\u2019"),
-)
+# a quote that opens: at the start, or after a space, a bracket or a dash (or, for a single
+# quote, an opening double one)
+_OPENING_DOUBLE = re.compile(r'(^|[\s(\[{\u2014\u2013])"')
+_OPENING_SINGLE = re.compile(r"(^|[\s(\[{\u2014\u2013\u201c])'")
 
 
 def _smarten(text: str) -> str:
-    """Typographic quotes, dashes and ellipses ("x" -> “x”, it's -> it’s, -- -> –)."""
-    if '"' not in text and "'" not in text and "--" not in text and "..." not in text:
-        return text
-    for pattern, replacement in _TYPOGRAPHY:
-        text = pattern.sub(replacement, text)
+    """Typographic quotes, dashes and ellipses ("x" -> “x”, it's -> it’s, -- -> –), in this
+    order; each step only where its character is (str.replace where no context matters: a
+    regex per step was 2 % of a cold build)."""
+    if "--" in text:
+        text = text.replace("---", "\u2014").replace("--", "\u2013")
+    if "..." in text:
+        text = text.replace("...", "\u2026")
+    if '"' in text:
+        text = _OPENING_DOUBLE.sub("\\1\u201c", text).replace('"', "\u201d")
+    if "'" in text:
+        text = _OPENING_SINGLE.sub("\\1\u2018", text).replace("'", "\u2019")
     return text
 
 
@@ -257,10 +257,8 @@ class MarkdownRenderer:
             ],
             output_format="html",
         )
-        text_pass = self._md.treeprocessors["text_pass"]
-        self._convert_markdown = (
-            speedups.MarkdownShortcuts(self._md, text_pass, MARK).convert if fast else self._md.convert
-        )
+        if fast:
+            speedups.prefilter(self._md)
         self._cache: dict[TextKey, Markup] = {}
         self.used: set[TextKey] = set()  # keys asked for since the caller last reset it
         self.store: BuildState | None = None  # where texts are kept between builds, if anywhere
@@ -328,7 +326,7 @@ class MarkdownRenderer:
         self._prefix.value = prefix
         text = CITATION_RE.sub(lambda m: citation_marker(citation_ids(m.group(1))), text)
         text = XREF_RE.sub(_xref_marker, text)
-        html = self._convert_markdown(text)
+        html = self._md.convert(text)
         return _XREF_SPAN.sub(_xref_link, _SANITISER.clean(html))
 
     def block(self, text: str, prefix: str) -> Markup:

@@ -24,7 +24,6 @@ from .load import FileCache, load
 from .render import PageRenderer, Rendered
 from .resolve import Site, resolve
 from .spawned import SpawnSpec
-from .templating import Precompiling
 from .validate import ValidationCache, validate
 from .workers import start_method
 from .write import Staging
@@ -142,14 +141,11 @@ def assemble(project: Project) -> BuildResult:
     return Builder(project, once=True, convert_ahead=True).assemble()
 
 
-def build(
-    project: Project, state: BuildState | None = None, precompiling: Precompiling | None = None
-) -> BuildResult:
+def build(project: Project, state: BuildState | None = None) -> BuildResult:
     """Build the site into a staging folder, page by page, then swap it into the output
     folder; the digest of every file is in result.rendered.digests. With a state (see
     cache.py), Markdown converted by earlier builds is reused and unchanged files are linked
-    from the previous output, not written again. `precompiling`: a helper compiling the
-    templates meanwhile (see templating.py), started by the caller before this module loaded."""
+    from the previous output, not written again."""
     started = time.perf_counter()
     builder = Builder(
         project,
@@ -158,7 +154,6 @@ def build(
         convert_ahead=state is None or not state.has_markdown(),  # (else most are kept there)
     )
     builder.renderer.markdown.store = state
-    builder.renderer.precompiling = precompiling
     staging = Staging(project.out, [project.src, project.templates], state.outputs() if state else None)
     builder.renderer.spawn_spec = SpawnSpec(
         project, state.compiled_templates() if state else None, staging.out, staging.folder, staging.previous

@@ -38,7 +38,7 @@ from .pagecontext import Page, PageHelpers, cite
 from .produce import OpenDataProducer
 from .resolve import Site
 from .spawned import SiteChanged, SpawnSpec, site_fingerprint
-from .templating import Precompiling, assets, environment, load_template, template_location
+from .templating import assets, environment, load_template, template_location
 from .workers import usable_cores
 from .write import Staging
 
@@ -131,7 +131,6 @@ class PageRenderer:
         self.last = LastRender()
         self._standalone: Callable[..., str] = lambda html, lookups: html  # set per build
         self._sink: Staging | None = None
-        self.precompiling: Precompiling | None = None  # a helper compiling templates, if any
         self.ahead: AheadConversion | None = None  # a helper converting texts meanwhile, if any
         # where a fork is unsafe: what a spawned second renderer needs (set by pipeline.build),
         # and, in that renderer, the pages it renders and the site it must find (spawned.py)
@@ -173,10 +172,6 @@ class PageRenderer:
         if self.ahead is not None:  # texts converted while the site was loaded (see ahead.py)
             self.markdown.add(self.ahead.take(term_names))
             self.ahead = None
-        # (waited for only now: routes and keys are worked out while it compiles)
-        if self.precompiling is not None:  # what it compiled is in the cache once it is done
-            self.precompiling.wait()
-            self.precompiling = None
         notes, note = (
             load_template(self.env, self.templates, f"partials/{name}.html", errors)
             for name in ("notes", "note")

@@ -33,7 +33,7 @@ PARTS = 64  # the pages to share come in this many parts, taken by whichever pro
 # event's line once and reuses it; split in parts between two processes, both made nearly
 # every line (at 10,000 events 20,000 of each, where 10,000 do).
 _LISTING_FAMILIES = ({"timeline_filter", "month"}, {"actor", "phase", "sticking_point"})
-_CURRENT_JOB: Job | None = None  # what a forked worker renders (set just before forking)
+_WORKER_JOB: Job | None = None  # in the forked worker: its job, handed to it as it starts (_adopt)
 
 
 class Job:
@@ -106,8 +106,6 @@ class Job:
         return part
 
     def run_parallel(self) -> tuple[dict[str, RenderedPage], list[ContentError]]:
-        global _CURRENT_JOB
-        _CURRENT_JOB = self
         # Markdown first, then pages, each in parts taken by whichever process is free, so
         # neither waits long for the other at the end. A renderer that lives on (serve)
         # keeps the open data files itself, so its cache of serialised items stays warm.
@@ -136,7 +134,10 @@ class Job:
 
         context = multiprocessing.get_context("fork")  # (the counters are made before the fork)
         self.taken = {work: context.Value("i", 0) for work in self.parts}
-        with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+        # (the job is handed to the worker as it starts: forked, it shares the site unpickled)
+        with ProcessPoolExecutor(
+            max_workers=1, mp_context=context, initializer=_adopt, initargs=(self,)
+        ) as pool:
             # one task a part (a task finding every part taken returns nothing), so results
             # come back a part at a time, never in one huge message
             with interrupts_held():  # (the worker is forked at the first submit)
@@ -158,7 +159,6 @@ class Job:
                 pages.update(more_pages)
                 errors += more_errors
         self.renderer.markdown.saved = self.saving_texts is not None
-        _CURRENT_JOB = None
         return pages, errors
 
     def run_apart(self, method: str, spec: SpawnSpec) -> tuple[dict[str, RenderedPage], list[ContentError]]:
@@ -196,23 +196,29 @@ def _in_parts(work: list[Any]) -> list[list[Any]]:
     return [work[start : start + size] for start in range(0, len(work), size)]
 
 
+def _adopt(job: Job) -> None:
+    """In the forked worker, as it starts: the job it works on."""
+    global _WORKER_JOB
+    _WORKER_JOB = job
+
+
 def _convert_in_worker() -> dict[int, list[Markup]]:
     """The next part of the Markdown nobody has taken yet, converted."""
-    assert _CURRENT_JOB is not None
-    part = _CURRENT_JOB.take("texts")
-    return {part: _CURRENT_JOB.convert(part)} if part is not None else {}
+    assert _WORKER_JOB is not None
+    part = _WORKER_JOB.take("texts")
+    return {part: _WORKER_JOB.convert(part)} if part is not None else {}
 
 
 def _take_texts(converted: dict[int, list[Markup]]) -> None:
-    assert _CURRENT_JOB is not None
-    _CURRENT_JOB.add_converted(converted)
+    assert _WORKER_JOB is not None
+    _WORKER_JOB.add_converted(converted)
 
 
 def _render_in_worker() -> tuple[dict[str, RenderedPage], list[ContentError]]:
     """The next part of the pages nobody has taken yet, rendered."""
-    assert _CURRENT_JOB is not None
-    part = _CURRENT_JOB.take("pages")
-    return _CURRENT_JOB.run_part(part) if part is not None else ({}, [])
+    assert _WORKER_JOB is not None
+    part = _WORKER_JOB.take("pages")
+    return _WORKER_JOB.run_part(part) if part is not None else ({}, [])
 
 
 def run(

@@ -7,8 +7,9 @@ any other version of a library it leans on, a speedup stays off and the plain pa
 `EXPLAINER_SPEEDUPS=0` turns them all off; `EXPLAINER_SPEEDUPS=-fork,-gc-paused` only those
 named. `--debug` says which are off and why.
 
-The code of each speedup lives here too, except the forked second renderer (render.py), whose
+The code of each speedup lives here too, except the forked second renderer (schedule.py), whose
 gate is here: `fork` decides whether helpers may share the build's memory by being forked.
+Speedups that saved less than 3 % when measured this way were removed (bench/README.md).
 """
 
 from __future__ import annotations
@@ -18,21 +19,13 @@ import gc
 import os
 import re
 import sys
-import xml.etree.ElementTree as etree
-from collections.abc import Iterator, MutableMapping
+from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import metadata
-from types import BuiltinMethodType, FunctionType, MethodType
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any
 
-import jinja2
-import jinja2.runtime
-import markdown
-import markupsafe
-from markdown.blockprocessors import ParagraphProcessor
-from markdown.treeprocessors import Treeprocessor
-from markdown.util import ETX, STX
-from markupsafe import Markup
+if TYPE_CHECKING:
+    import markdown
 
 ENV_SWITCH = "EXPLAINER_SPEEDUPS"
 
@@ -41,63 +34,36 @@ ENV_SWITCH = "EXPLAINER_SPEEDUPS"
 class Speedup:
     name: str
     what: str
-    saves: str  # on the 10,000-event cold build, measured side by side (bench/README.md)
+    saves: str  # of the 10,000-event cold build: median without it -> with all (bench/README.md)
     tested: dict[str, tuple[str, ...]]  # distribution -> the versions its output was tested with
 
 
 _MARKDOWN = {"markdown": ("3.11.3",)}
-_JINJA = {"jinja2": ("3.1.6",)}
 SPEEDUPS = (
     Speedup(
         "markdown-prefilters",
         "Python-Markdown's compiled patterns are not tried on text without a character their "
         "matches must contain (links need `[`, headings `#`...)",
-        "see bench/README.md",
+        "6.8 % (13.87 -> 13.00 s)",
         _MARKDOWN,
-    ),
-    Speedup(
-        "markdown-plain-paragraphs",
-        "a text of plain paragraphs (no inline syntax, no heading) is made without "
-        "Python-Markdown's passes, and a block of plain lines is a paragraph at once",
-        "see bench/README.md",
-        _MARKDOWN,
-    ),
-    Speedup(
-        "jinja-call",
-        "jinja2's Context.call asks once per function, not on every call, whether it wants the context",
-        "see bench/README.md",
-        _JINJA,
-    ),
-    Speedup(
-        "jinja-namespace",
-        "compiled templates get their globals as a plain dict, not a ChainMap, and escape "
-        "output with markupsafe's inner escape, without wrapping each piece in Markup",
-        "see bench/README.md",
-        {**_JINJA, "markupsafe": ("3.0.4",)},
     ),
     Speedup(
         "gc-paused",
         "Python's cycle collector is off while a build runs (builds make next to no cycles)",
-        "see bench/README.md",
+        "9.7 % (14.26 -> 13.00 s)",
         {},
     ),
     Speedup(
         "exit-at-once",
         "a build process ends with os._exit once the site is written, without freeing the site object by object",
-        "see bench/README.md",
+        "3.2 % (13.42 -> 13.00 s)",
         {},
     ),
     Speedup(
         "fork",
         "on Linux, in a process with no other thread, the second renderer is forked and shares "
         "the loaded site instead of building it again",
-        "see bench/README.md",
-        {},
-    ),
-    Speedup(
-        "fork-compile",
-        "where `fork` is on, a forked helper compiles the templates while the build loads the content",
-        "see bench/README.md",
+        "35.7 % (17.63 -> 13.00 s, against a spawned second renderer)",
         {},
     ),
 )
@@ -169,9 +135,9 @@ def report() -> list[str]:
 
 def pause_collector() -> bool:
     """Turn the cycle collector off for a build; whether it was on (to turn it back on).
-    Builds make next to no cyclic garbage (Python-Markdown leaves five small objects a text;
-    nothing of ours may make more: a test counts), yet with a growing heap the collector kept
-    making full passes over it, in both processes. `serve` collects after each rebuild."""
+    Builds make little cyclic garbage (Python-Markdown leaves about thirteen small objects a
+    text, in two closures; nothing of ours may add any: a test counts), yet with a growing heap
+    the collector kept making full passes over it, in both processes. `serve` collects after each rebuild."""
     was_enabled = gc.isenabled()
     if on("gc-paused"):
         gc.disable()
@@ -189,7 +155,7 @@ def exit_now(code: int) -> None:
     os._exit(code)
 
 
-# ---- markdown-prefilters, markdown-plain-paragraphs: Python-Markdown ----
+# ---- markdown-prefilters: Python-Markdown ----
 
 
 class _Prefiltered:
@@ -230,191 +196,13 @@ _PREFILTERS = (
     ("block", "footnote", "RE", "^"),
 )
 
-_SETEXT_UNDERLINE = re.compile(r"^[=-]+[ \t]*$", re.MULTILINE)
 
-
-def _may_have_headings(text: str) -> bool:
-    """Whether the table-of-contents pass may have anything to do: a heading (`#`, or a line
-    of `=` or `-` under a line) or the `[TOC]` marker."""
-    return (
-        "#" in text
-        or "[TOC]" in text
-        or "\r" in text  # (a line end to be, that the test below would not see)
-        or (("\n=" in text or "\n-" in text) and _SETEXT_UNDERLINE.search(text) is not None)
-    )
-
-
-# What a match of any inline pattern must contain (backtick, escape, links, references and
-# footnotes, autolinks, line break, entity, emphasis), and what could become it (a tab before a
-# line end is expanded into spaces, a carriage return into a line end).
-_INLINE_SYNTAX = ("`", "\\", "[", "<", "&", "*", "_", "  \n", "\t", "\r")
-
-
-def _may_have_inline_syntax(text: str) -> bool:
-    return any(map(text.__contains__, _INLINE_SYNTAX))
-
-
-def plain_line_pattern(marker: str) -> re.Pattern[str]:
-    """A block of lines that can start no block but a paragraph: each starts with a letter,
-    `marker` (ours), or digits not followed by ". " (an ordered list), and has no `|` (tables)."""
-    line = r"(?:[^\W\d_]|" + marker + r"|\d+(?!\d|\.[ ]))[^|\n]*"
-    return re.compile(f"{line}(?:\n{line})*")
-
-
-class _PlainParagraph(ParagraphProcessor):
-    """A block of plain lines is a paragraph, known at once: Python-Markdown tries its dozen
-    block processors on every block first, and each needs something such a block lacks.
-    (Only at the top level: inside lists and quotes paragraphs are made differently.)"""
-
-    plain_block: ClassVar[re.Pattern[str]]
-
-    def test(self, parent: etree.Element, block: str) -> bool:
-        return not self.parser.state and self.plain_block.fullmatch(block) is not None
-
-
-class _Skippable(Treeprocessor):
-    """One of Python-Markdown's tree passes, skipped on a text where it has nothing to do."""
-
-    def __init__(self, md: markdown.Markdown, inner: Treeprocessor) -> None:
-        super().__init__(md)
-        self.inner, self.needed = inner, True
-
-    def run(self, root: etree.Element) -> etree.Element | None:
-        return self.inner.run(root) if self.needed else None
-
-    def __getattr__(self, name: str) -> Any:  # what other passes ask of it (footnotes: its stash)
-        return getattr(self.inner, name)
-
-
-class MarkdownShortcuts:
-    """The Markdown speedups, on one configured Python-Markdown instance. `convert` is that
-    instance's convert: the same HTML, made sooner."""
-
-    def __init__(self, md: markdown.Markdown, text_pass: Treeprocessor, marker: str) -> None:
-        self.md, self.text_pass = md, text_pass
-        self.plain = on("markdown-plain-paragraphs")
-        if on("markdown-prefilters"):
-            for kind, name, attribute, needs in _PREFILTERS:
-                processors = md.inlinePatterns if kind == "inline" else md.parser.blockprocessors
-                if name in processors:
-                    processor = processors[name]
-                    setattr(processor, attribute, _Prefiltered(getattr(processor, attribute), needs))
-        self.plain_block = plain_line_pattern(marker)
-        if self.plain:
-            paragraph = type("_Plain", (_PlainParagraph,), {"plain_block": self.plain_block})
-            md.parser.blockprocessors.register(paragraph(md.parser), "plain_paragraph", 110)
-            self.headings = _Skippable(md, md.treeprocessors["toc"])
-            md.treeprocessors.register(self.headings, "toc", 5)
-            self.inline = _Skippable(md, md.treeprocessors["inline"])
-            md.treeprocessors.register(self.inline, "inline", 20)
-
-    def convert(self, text: str) -> str:
-        if not self.plain:
-            return self.md.convert(text)
-        self.headings.needed = _may_have_headings(text)
-        self.inline.needed = _may_have_inline_syntax(text)
-        paragraphs = (
-            None
-            if self.inline.needed or self.headings.needed or STX in text or ETX in text
-            else self._plain_paragraphs(text)
-        )
-        return self.md.convert(text) if paragraphs is None else self._paragraphs_html(paragraphs)
-
-    def _plain_paragraphs(self, text: str) -> list[str] | None:
-        """The paragraphs of a text that holds nothing else, as Python-Markdown would find them
-        (None for any other text): its blocks (split at blank lines; a block led by one more
-        line end is that end, then a block) are each empty or plain lines. Such a text with no
-        inline syntax, no heading, no carriage return and neither of Python-Markdown's own
-        STX and ETX markers is those paragraphs, and nothing more, in its HTML."""
-        paragraphs = []
-        for block in (text + "\n\n").split("\n\n"):
-            block = block.removeprefix("\n")
-            if block:
-                if self.plain_block.fullmatch(block) is None:
-                    return None
-                paragraphs.append(block)
-        return paragraphs
-
-    def _paragraphs_html(self, paragraphs: list[str]) -> str:
-        """What Python-Markdown makes of plain paragraphs, made without it: of its passes only
-        ours has anything to do. The tree is the one it would give our pass: its
-        pretty-printing pass, which runs first, leaves a line end before each paragraph."""
-        root = etree.Element("div")
-        root.text = "\n"
-        for paragraph in paragraphs:
-            element = etree.SubElement(root, "p")
-            element.text, element.tail = paragraph, "\n"
-        self.text_pass.run(root)
-        # (its escaping, for text with no `&` and no `<`: both are inline syntax)
-        return "\n".join(f"<p>{(element.text or '').replace('>', '&gt;')}</p>" for element in root)
-
-
-# ---- jinja-call, jinja-namespace: jinja2 and markupsafe ----
-
-
-class _Context(jinja2.runtime.Context):
-    """jinja2's context with a shorter way to call a plain function, method, built-in or macro.
-    Every call in a template goes through `call`, which looks on each callee for jinja2's
-    pass-context marker; whether a function carries it is asked once per function here."""
-
-    _plain: ClassVar[dict[Any, bool]] = {}  # function -> it takes no context (as jinja2 finds)
-
-    def call(__self, __obj: Any, *args: Any, **kwargs: Any) -> Any:
-        kind = type(__obj)
-        function = __obj.__func__ if kind is MethodType else __obj if kind is FunctionType else None
-        if (
-            kind is jinja2.runtime.Macro
-            or kind is BuiltinMethodType  # (`path.startswith(...)`: nothing built in asks for a context)
-            or (function is not None and _Context._takes_no_context(function))
-        ):
-            kwargs.pop("_block_vars", None)
-            kwargs.pop("_loop_vars", None)
-            try:
-                return __obj(*args, **kwargs)
-            except StopIteration:
-                return __self.environment.undefined(
-                    "value was undefined because a callable raised a StopIteration exception"
-                )
-        return super().call(__obj, *args, **kwargs)
-
-    @staticmethod
-    def _takes_no_context(function: Any) -> bool:
-        plain = _Context._plain.get(function)
-        if plain is None:
-            plain = _Context._plain[function] = not hasattr(function, "jinja_pass_arg")
-        return plain
-
-
-def escape(value: Any) -> str:
-    """What a template outputs for `{{ value }}`: escaped as markupsafe.escape escapes it, but
-    text stays plain text (jinja2 only joins these pieces into the page or a macro's Markup),
-    and Markup is given back as it is, not copied."""
-    kind = type(value)
-    if kind is str:
-        return markupsafe._escape_inner(value)  # type: ignore[attr-defined]
-    return value if kind is Markup else markupsafe.escape(value)
-
-
-class _Template(jinja2.Template):
-    """A template whose output goes through `escape`, with its globals in a plain dict.
-    jinja2 gives each template a ChainMap over the environment's globals, so that globals
-    added later still show; the renderer adds all of ours before the first template loads,
-    and a dict copies into each new context and compares names on each import in C.
-    (`_from_namespace` is where jinja2 binds what a compiled template imported.)"""
-
-    @classmethod
-    def _from_namespace(
-        cls,
-        environment: jinja2.Environment,
-        namespace: MutableMapping[str, Any],
-        globals: MutableMapping[str, Any],
-    ) -> jinja2.Template:
-        namespace["escape"] = escape  # (what the compiled code imported from jinja2.runtime)
-        return super()._from_namespace(environment, namespace, dict(globals))
-
-
-def tune_jinja(env: jinja2.Environment) -> None:
-    if on("jinja-call"):
-        env.context_class = _Context
-    if on("jinja-namespace"):
-        env.template_class = _Template
+def prefilter(md: markdown.Markdown) -> None:
+    """Wrap the patterns of `md` that _PREFILTERS names (where the speedup is on)."""
+    if not on("markdown-prefilters"):
+        return
+    for kind, name, attribute, needs in _PREFILTERS:
+        processors = md.inlinePatterns if kind == "inline" else md.parser.blockprocessors
+        if name in processors:
+            processor = processors[name]
+            setattr(processor, attribute, _Prefiltered(getattr(processor, attribute), needs))

@@ -2,12 +2,13 @@
 
 Two kinds of helper exist. One gets its work as arguments (paths to read: ahead.py's Markdown
 converter) and can start any way the platform offers. The other shares the loaded site with
-the build by being forked from it (render.py's second renderer, templating.py's compiler):
-that is only safe where `fork` exists and no other thread runs, since a thread holding a lock
-at the fork leaves the child stuck on it (macOS also forbids many system calls in such a
-child). Linux without threads forks; everywhere else (Windows and macOS, and any process with
-threads, such as `serve`) the sharing helpers are not started and the build does their work in
-its own process. Either way the output is the same, byte for byte.
+the build by being forked from it (schedule.py's second renderer): that is only safe where
+`fork` exists and no other thread runs, since a thread holding a lock at the fork leaves the
+child stuck on it (macOS also forbids many system calls in such a child). Linux without
+threads forks; everywhere else (Windows and macOS, and any process with threads, such as
+`serve`) a one-off build spawns its second renderer with its work given explicitly
+(spawned.py), and `serve` renders in its own process. Either way the output is the same,
+byte for byte.
 """
 
 from __future__ import annotations

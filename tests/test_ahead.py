@@ -21,7 +21,10 @@ from explainer.pipeline import Builder
 from explainer.pipeline import Project as Paths
 from explainer.resolve import walk
 
+FORK = pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="no fork here")
 
+
+@FORK
 def test_the_helper_converts_every_text_of_a_file_as_the_renderer_would(project: Project) -> None:
     # (started by fork, so it is done before take(); started by spawn, as on Windows, it may
     # be stopped part-way, which changes no output: see test_portable.py)
@@ -43,6 +46,7 @@ def test_the_helper_converts_every_text_of_a_file_as_the_renderer_would(project:
     assert not different, f"converted ahead, these differ from the renderer's HTML: {different}"
 
 
+@FORK
 def test_nothing_is_taken_when_the_glossary_differs(project: Project) -> None:
     same, other = AheadConversion(project.src, "fork"), AheadConversion(project.src, "fork")
     # (take() stops a helper at once: they convert while the site is built)

@@ -13,6 +13,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from xml.etree import ElementTree
 
+import pytest
 from bs4 import BeautifulSoup
 from conftest import REPO, Project
 
@@ -169,6 +170,7 @@ def test_template_error_is_located_and_leaves_output(project: Project) -> None:
     assert tree_digest(project.out) == before
 
 
+@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="no SIGKILL (Windows)")
 def test_killed_builds_leave_a_complete_site(project: Project) -> None:
     """SIGKILL at random moments: output/ is always the old or the new site, never a mix."""
     assert project.cli().code == 0
@@ -219,63 +221,10 @@ def test_drafts_are_validated_but_not_published(project: Project) -> None:
     assert project.cli().code == 1
 
 
-# A build, as its own process (a helper is forked only from a process without other threads,
-# which a test process may not be), that prints the templates it compiled itself.
-COUNTING_BUILD = """
-import sys
-import jinja2
-compiled = []
-compile_template = jinja2.Environment.compile
-def counting(self, *args, **kwargs):
-    compiled.append(str(args[1] if len(args) > 1 else kwargs.get("name")))
-    return compile_template(self, *args, **kwargs)
-jinja2.Environment.compile = counting
-from explainer.cli import main
-code = main(["--quiet", *sys.argv[1:]])
-print("compiled here:", ",".join(compiled))
-sys.exit(code)
-"""
-
-
-def test_templates_compiled_ahead_are_the_ones_the_renderer_uses(project: Project) -> None:
-    """A cold build has a helper compile the templates while it loads (templating.Precompiling),
-    and so does the next build after a template edit. The renderer must then find every one
-    in the cache and compile none itself, and the site must be what a build in memory, with
-    no helper and no cache, renders."""
-    from explainer.pipeline import Project as Paths
-    from explainer.pipeline import assemble
-
-    def compiled_by_the_build(*options: str) -> list[str]:
-        done = subprocess.run(
-            [sys.executable, "-c", COUNTING_BUILD, *options],
-            cwd=project.root,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-        assert done.returncode == 0, done.stderr
-        return [name for name in done.stdout.split("compiled here:")[-1].strip().split(",") if name]
-
-    assert compiled_by_the_build() == []
-    assert (project.root / ".cache/explainer/templates").is_dir()
-    # after a template edit, the helper compiles it again
-    event_template = project.root / "templates/event.html"
-    event_template.write_text(event_template.read_text() + "{# edited #}\n")
-    assert compiled_by_the_build() == []
-
-    files = assemble(Paths(project.src, project.root / "templates", project.root / "unused")).rendered.files
-    assert tree_digest(project.out) == {
-        path: hashlib.sha256(data).hexdigest() for path, data in files.items()
-    }
-    # (and the count is real: with no helper and no cache, the build compiles them itself)
-    shutil.rmtree(project.root / ".cache")
-    assert len(compiled_by_the_build("--jobs", "1")) > 20
-
-
 def test_a_build_leaves_next_to_no_cyclic_garbage() -> None:
     """Builds run with the cycle collector paused (pipeline._collector_paused), which is only
-    right while they leave next to nothing in reference cycles: Python-Markdown's five small
-    objects a text, and the route planner of the build. A nested function of ours that calls
+    right while they leave little in reference cycles: Python-Markdown's thirteen small objects
+    a text (two closures of its own), and the route planner of the build. A nested function of ours that calls
     itself (a cycle a page or a text) must not come back."""
     import gc
 
@@ -296,7 +245,7 @@ def test_a_build_leaves_next_to_no_cyclic_garbage() -> None:
         if was_enabled:
             gc.enable()
     assert ours == []
-    assert found <= 6 * len(builder.renderer.markdown) + 100
+    assert found <= 14 * len(builder.renderer.markdown) + 100
 
 
 def test_two_processes_render_the_same_bytes_as_one(monkeypatch) -> None:
@@ -357,7 +306,6 @@ def test_cached_macros_give_every_page_what_a_direct_call_would(tmp_path: Path) 
     from their own) the site is byte for byte the one the plain macro calls make; and a
     month page lists its events as lines, not their whole accounts."""
     import re
-    import shutil
 
     from explainer.pipeline import Builder, Project
 

@@ -10,7 +10,7 @@ from conftest import Project
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from explainer import markers
+from explainer import markers, markup
 from explainer.glossary import Glossary
 from explainer.markup import MarkdownRenderer
 
@@ -74,28 +74,9 @@ def _renderer() -> MarkdownRenderer:
 @example("Word\n   \nword")
 def test_skipping_patterns_that_cannot_match_changes_nothing(unfiltered: MarkdownRenderer, text: str) -> None:
     """The patterns skipped on text without their characters (speedups._PREFILTERS) would not
-    have matched there; the heading-id pass skipped on text without headings and the inline
-    pass skipped on text without inline syntax would have changed nothing; a block taken for
-    a paragraph at once (speedups._PlainParagraph) is one; and a text of plain paragraphs
-    made without Python-Markdown is what it makes: the HTML is the same as without the
-    speedups (speedups.MarkdownShortcuts)."""
+    have matched there: the HTML is the same as with every pattern tried everywhere."""
     assert _renderer().block(text, "t") == unfiltered.block(text, "t")
     assert _renderer().inline(text) == unfiltered.inline(text)
-
-
-PLAIN_BITS = [
-    "Word", "word", "word word", " ", "\n", "\n\n", "\n\n\n", ".", ",", "'", '"', "--", "---", "...",
-    ">", "2024", "12. ", "1.5", "[[x]]", "[@s]", "[[term:t|a]]", "\u00e9t\u00e9", "\u00c9t\u00e9", "-",
-    "    ", "#", "|", "\r", "(", ")",
-]  # fmt: skip
-
-
-@settings(max_examples=400, deadline=None, derandomize=True)
-@given(st.lists(st.sampled_from(PLAIN_BITS), max_size=30).map("".join))
-def test_plain_paragraphs_are_what_python_markdown_makes(unfiltered: MarkdownRenderer, text: str) -> None:
-    """Texts near the shape speedups.MarkdownShortcuts takes on without Python-Markdown (plain
-    lines, blank lines, quotes, dashes, terms to mark, our markers), and texts just past it."""
-    assert _renderer().block(text, "t") == unfiltered.block(text, "t")
 
 
 GLOSSARY = {
@@ -283,3 +264,23 @@ def test_glossary_terms_are_linked_once_per_page_outside_links_and_code(project:
     assert soup.select_one(".prose code").get_text() == "mediators"
     glossary = BeautifulSoup((project.out / "glossary/index.html").read_text(), "html.parser")
     assert not glossary.select(".term")
+
+
+_TYPOGRAPHY_SPEC = (  # what markup._smarten must do: the regexes it replaced, in order
+    (re.compile(r"---"), "\u2014"),
+    (re.compile(r"--"), "\u2013"),
+    (re.compile(r"\.\.\."), "\u2026"),
+    (re.compile(r'(^|[\s(\[{\u2014\u2013])"'), "\\1\u201c"),
+    (re.compile(r'"'), "\u201d"),
+    (re.compile(r"(^|[\s(\[{\u2014\u2013\u201c])'"), "\\1\u2018"),
+    (re.compile(r"'"), "\u2019"),
+)
+
+
+@settings(max_examples=500, deadline=None, derandomize=True)
+@given(st.text(alphabet=st.sampled_from(list("-.'\"( [{a\n\u2014\u2013\u201c")), max_size=16))
+def test_typography_is_what_its_regexes_would_make(text: str) -> None:
+    expected = text
+    for pattern, replacement in _TYPOGRAPHY_SPEC:
+        expected = pattern.sub(replacement, expected)
+    assert markup._smarten(text) == expected

@@ -1,7 +1,7 @@
 """The build runs where there is no fork (as on Windows) and with any number of jobs, to the
 same bytes: proved here by a build in a process whose `os` has no fork and whose
 multiprocessing offers only spawn (a sitecustomize.py on PYTHONPATH), on a synthetic site large
-enough for every helper (ahead conversion, a second renderer, template precompiling). The same
+enough for every helper (ahead conversion, a second renderer). The same
 bytes, too, with the speedups of speedups.py off."""
 
 from __future__ import annotations

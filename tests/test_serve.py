@@ -24,6 +24,8 @@ from conftest import REPO, Project
 
 READY = "Serving the preview at "
 
+PROC = pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads /proc (Linux)")
+
 
 class Server:
     """`python build.py serve` in its own process, with its output readable line by line."""
@@ -169,6 +171,7 @@ def test_a_burst_of_saves_gives_one_rebuild(server: Server) -> None:
     client.close()
 
 
+@PROC
 def test_listens_on_loopback_only(server: Server) -> None:
     port_hex = f"{server.port:04X}"
     listening = []
@@ -293,6 +296,7 @@ def _resources(pid: int) -> tuple[int, int]:
     return rss, len(list(Path(f"/proc/{pid}/fd").iterdir()))
 
 
+@PROC
 def test_a_thousand_rapid_saves_leave_the_server_answering_and_bounded(server: Server) -> None:
     path = server.project.src / "events/doha-round.md"
     original = path.read_text()
