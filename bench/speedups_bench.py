@@ -1,7 +1,7 @@
 """What each speedup (explainer/speedups.py) saves: cold builds of one synthetic site with all
 speedups on, with all off, and with each one off in turn, interleaved run by run.
 
-    python bench/speedups_bench.py --events 10000 [--runs 3] [--seed 1]
+    python bench/speedups_bench.py --events 10000 [--runs 3] [--seed 1] [--only NAME ...]
 
 A speedup's saving is the median cold build without it, less the median with all on, as a
 share of the latter; one that saves less than 3 % goes. Run it from a checkout nothing edits
@@ -34,11 +34,17 @@ def main() -> None:
     parser.add_argument("--events", type=int, required=True)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--only", nargs="+", metavar="NAME", help="time only these off (and all on)")
     args = parser.parse_args()
     root = Path(tempfile.mkdtemp(prefix=f"bench-speedups-{args.events}-"))
     shutil.copytree(REPO / "templates", root / "templates")
     synthesize(root / "site_src", args.events, args.seed)
-    settings = {"all on": "", "all off": "0", **{f"-{s.name}": f"-{s.name}" for s in SPEEDUPS}}
+    names = args.only or [speedup.name for speedup in SPEEDUPS]
+    settings = {
+        "all on": "",
+        **({} if args.only else {"all off": "0"}),
+        **{f"-{name}": f"-{name}" for name in names},
+    }
     seconds: dict[str, list[float]] = {label: [] for label in settings}
     peak: dict[str, float] = dict.fromkeys(settings, 0.0)
     for run in range(args.runs):

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import jinja2
 
+from . import speedups
 from .errors import ContentError, Location, display_path
 from .load import fingerprint
 
@@ -32,6 +33,7 @@ def environment(templates: Path, compiled: Path | None = None, once: bool = Fals
         auto_reload=not once,  # (a one-off build need not stat every template on every page)
         bytecode_cache=jinja2.FileSystemBytecodeCache(str(compiled)) if compiled else None,
     )
+    speedups.tune_jinja(env)
     return env
 
 

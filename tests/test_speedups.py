@@ -9,8 +9,12 @@ import subprocess
 import sys
 from collections.abc import Iterator
 
+import markupsafe
 import pytest
 from conftest import REPO, Project
+from hypothesis import example, given
+from hypothesis import strategies as st
+from markupsafe import Markup
 from test_build import tree_digest
 
 from explainer import speedups
@@ -104,3 +108,57 @@ def test_a_bad_switch_is_a_usage_error(project: Project) -> None:
     )
     assert done.returncode == 2 and "expected 0, 1, or names to turn off" in done.stderr
     assert not (project.root / "output").exists()
+
+
+def test_templates_call_functions_macros_and_methods_as_jinja2_does() -> None:
+    """The renderer's shorter call path (speedups._Context) must not change what a call does:
+    functions asking for the context still get it, in loops too; the rest get their arguments."""
+    import jinja2
+
+    from explainer.render import PageRenderer
+
+    env = PageRenderer(REPO / "templates", once=True).env
+    env.globals.update(
+        where=jinja2.pass_context(lambda context, suffix: context["name"] + suffix),
+        twice=lambda text, times=2: text * times,
+        stop=lambda: next(iter(())),
+    )
+    template = env.from_string(
+        "{% macro shout(text) %}{{ text.upper() }}!{% endmacro %}"
+        "{{ where('?') }} {{ twice('a', times=3) }} {{ shout(name) }} {{ stop() is undefined }}"
+        "{% for n in [1, 2] %} {{ where(n | string) }}{{ twice(n | string) }}{% endfor %}"
+    )
+    assert template.render(name="x") == "x? aaa X! True x111 x222"
+
+
+def _untested(name: str) -> pytest.MarkDecorator:
+    return pytest.mark.skipif(not speedups.on(name), reason=f"speedup {name} is off here")
+
+
+@_untested("jinja-calls")
+@given(st.text())
+@example("<b> & 'q' \"r\" &amp;")
+def test_templates_escape_text_as_markupsafe_does(text: str) -> None:
+    """speedups.escape gives plain text where markupsafe gives Markup: the same characters."""
+    escaped = speedups.escape(text)
+    assert type(escaped) is str
+    assert escaped == str(markupsafe.escape(text))
+    assert type(speedups.escape(Markup(text))) is Markup
+
+
+@_untested("jinja-calls")
+def test_templates_escape_text_and_pass_markup_through_unchanged() -> None:
+    """Output goes through speedups.escape: text escaped, Markup as it is (not copied),
+    anything else as markupsafe does it; what a macro returns is Markup, so it is not escaped
+    twice where it is output."""
+    from explainer.render import PageRenderer
+
+    markup = Markup("<em>kept</em>")
+    assert speedups.escape(markup) is markup
+    assert speedups.escape("<b> & 'q'") == "&lt;b&gt; &amp; &#39;q&#39;"
+    assert speedups.escape(3) == Markup("3")
+    template = PageRenderer(REPO / "templates", once=True).env.from_string(
+        "{% macro wrap(x) %}<p>{{ x }}</p>{% endmacro %}{{ wrap(text) }}{{ html }}{{ n }}"
+    )
+    assert template.root_render_func.__globals__["escape"] is speedups.escape
+    assert template.render(text="<i>", html=markup, n=1) == "<p>&lt;i&gt;</p><em>kept</em>1"
