@@ -51,7 +51,7 @@ SPEEDUPS = (
         "jinja2's Context.call asks once per function, not on every call, whether it wants the "
         "context; compiled templates get their globals as a plain dict, not a ChainMap, and "
         "escape output with markupsafe's inner escape, without wrapping each piece in Markup",
-        "see bench/README.md",
+        "12.6 % (14.87 -> 13.21 s, seven runs)",
         {"jinja2": ("3.1.6",), "markupsafe": ("3.0.4",)},
     ),
     Speedup(
