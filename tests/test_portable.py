@@ -101,17 +101,23 @@ def test_the_simulation_removes_fork(synthetic: Path) -> None:
     assert "cannot find context for 'fork'" in asked.stderr, "as on Windows"
 
 
-def test_without_fork_and_with_any_jobs_the_output_is_the_same(synthetic: Path) -> None:
-    reference = tree_digest(build(synthetic, "out-default"))
+@pytest.fixture(scope="module")
+def reference(synthetic: Path) -> dict[str, str]:
+    """The digest of every file of the synthetic site built the usual way."""
+    return tree_digest(build(synthetic, "out-default"))
+
+
+def test_without_fork_and_with_any_jobs_the_output_is_the_same(
+    synthetic: Path, reference: dict[str, str]
+) -> None:
     assert tree_digest(build(synthetic, "out-nofork", no_fork=True)) == reference
     assert tree_digest(build(synthetic, "out-one", "--jobs", "1")) == reference
     assert tree_digest(build(synthetic, "out-four", "--jobs", "4")) == reference
 
 
-def test_without_speedups_the_output_is_the_same(synthetic: Path) -> None:
+def test_without_speedups_the_output_is_the_same(synthetic: Path, reference: dict[str, str]) -> None:
     """Every speedup (speedups.py) off: the same bytes as with all on (the real site is
     built with each one off in test_speedups.py)."""
-    reference = tree_digest(build(synthetic, "out-fast"))
     assert tree_digest(build(synthetic, "out-plain", speedups="0")) == reference
 
 
