@@ -114,8 +114,19 @@ def test_sitemap_lists_every_page_with_content_dates(built_site: Path) -> None:
     # an event's own date (its last day), or its newest update or correction note if later
     assert entries[BASE + "timeline/doha-round/"] == "2026-12-04"  # corrected that day
     assert entries[BASE + "timeline/fuad-shukr-killed/"] == "2024-07-30"  # never noted
-    assert entries[BASE + "timeline/egypt-israel-peace-treaty/"] == "1979-01-01"
+    assert entries[BASE + "timeline/egypt-israel-peace-treaty/"] == "2026-12-04"  # 1979, then a note
     assert f"Sitemap: {BASE}sitemap.xml" in (built_site / "robots.txt").read_text()
+
+
+def test_a_year_only_date_is_its_first_day_in_the_sitemap(project: Project) -> None:
+    project.write(
+        "events/year-only.md", "---\ntitle: Year only\ndate: 1990\nsources: [ap-2024-08-19]\n---\nText.\n"
+    )
+    assert project.cli("--quiet").code == 0
+    sitemap = (project.out / "sitemap.xml").read_text(encoding="utf-8")
+    assert "timeline/year-only/</loc><lastmod>1990-01-01</lastmod>" in sitemap.replace("\n", "").replace(
+        " ", ""
+    )
 
 
 def test_feed_is_valid_atom_newest_first_with_stable_ids(built_site: Path, project: Project) -> None:
