@@ -1,4 +1,4 @@
-"""Command line: `build` (default), `check`, `serve`, `new`.
+"""Command line: `build` (default), `check`, `serve`, `new`, `init`, `templates`, `schema`.
 
 Exit codes: 0 ok, 1 content or output problems (printed as `path:line: message`), 2 usage.
 Tracebacks only with --debug: editors need the location and the fix, not our call stack.
@@ -14,13 +14,13 @@ import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
-from .errors import BuildFailed, OutputError, ScaffoldError, display_path
+from .errors import BuildFailed, OutputError, ScaffoldError, UsageError, display_path
 from .names import web_url_problem
 
 # The heavy modules (jinja2, Markdown, pydantic) are imported only by the commands that need
 # them, so `build` with nothing to do answers at once.
 
-EXIT_OK, EXIT_CONTENT = 0, 1  # usage errors exit with 2, from argparse
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2  # (2 as argparse exits for a mistyped option)
 COMMANDS = (
     (
         "build",
@@ -42,7 +42,26 @@ COMMANDS = (
         "start a new item as a draft",
         "Create a draft item from a title (never overwrites) and print where it is.",
     ),
+    (
+        "init",
+        "start a new explainer project in a folder",
+        "Create a new project (example content of every kind, a templates folder for your "
+        "changes, JSON Schemas for editors) in a new or empty folder.",
+    ),
+    (
+        "templates",
+        "list the default templates, or copy some here to change them",
+        "Without names, list the default templates and which ones this project overrides; with "
+        "names, copy those defaults into the templates folder (never overwrites).",
+    ),
+    (
+        "schema",
+        "write JSON Schemas of the content files, for editors",
+        "Write a JSON Schema for every content file (front matter and YAML files), for editors "
+        "that understand yaml-language-server.",
+    ),
 )
+NEEDS_A_PROJECT = ("build", "check", "serve", "new", "templates")
 
 
 def _base_url(value: str) -> str:
@@ -55,6 +74,12 @@ def _base_url(value: str) -> str:
 def _jobs(value: str) -> int:
     if not value.isdigit() or int(value) < 1:
         raise argparse.ArgumentTypeError(f"'{value}' is not a number of processes: use 1 or more")
+    return int(value)
+
+
+def _port(value: str) -> int:
+    if not value.isdigit() or not 0 < int(value) < 65536:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a port: use a number from 1 to 65535")
     return int(value)
 
 
@@ -97,7 +122,9 @@ def parser() -> argparse.ArgumentParser:
         epilog="Without a command, 'build' runs.",
     )
     _common_options(main, top_level=True)
-    commands = main.add_subparsers(dest="command", metavar="{build,check,serve,new}")
+    commands = main.add_subparsers(
+        dest="command", metavar="{" + ",".join(name for name, *_ in COMMANDS) + "}"
+    )
     subcommands = {
         name: commands.add_parser(name, help=summary, description=description)
         for name, summary, description in COMMANDS
@@ -105,10 +132,17 @@ def parser() -> argparse.ArgumentParser:
     for sub in subcommands.values():
         _common_options(sub, top_level=False)
     serve_cmd, new_cmd = subcommands["serve"], subcommands["new"]
+    subcommands["init"].add_argument("folder", type=Path, help="where to make it (new, or empty)")
+    subcommands["templates"].add_argument(
+        "names", nargs="*", help="default templates to copy, e.g. base.html"
+    )
+    subcommands["schema"].add_argument(
+        "folder", type=Path, nargs="?", default=Path("schemas"), help="where to write them (default: schemas)"
+    )
     serve_cmd.add_argument(
         "--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)"
     )
-    serve_cmd.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    serve_cmd.add_argument("--port", type=_port, default=8000, help="port (default: 8000)")
     serve_cmd.add_argument("--open", action="store_true", help="open the site in a browser")
     new_cmd.add_argument("kind", help="what to create: a kind of content, such as event or term")
     new_cmd.add_argument("title", help="its title (the id is made from it)")
@@ -122,6 +156,12 @@ def _say(args: argparse.Namespace, text: str) -> None:
 
 def run(args: argparse.Namespace, exit_when_done: bool = False) -> int:
     command = args.command or "build"
+    if command in NEEDS_A_PROJECT:
+        from .preflight import check_folders
+
+        check_folders(args.src, args.templates, args.out, src_given=args.src != Path("site_src"))
+    if command in ("init", "templates", "schema"):
+        return _project_files(args, command)
     if command == "new":
         from .scaffold import scaffold
 
@@ -136,10 +176,11 @@ def run(args: argparse.Namespace, exit_when_done: bool = False) -> int:
         src=args.src, templates=args.templates, out=args.out, base_url=args.base_url, jobs=args.jobs
     )
     if command == "check":
+        from .cache import BuildState
         from .check import broken_links
         from .render import site_root_path
 
-        result = assemble(project)
+        result = assemble(project, BuildState().compiled_templates())  # (its only write: the cache)
         base_url = project.base_url or result.site.config.base_url
         problems = broken_links(result.rendered.files, site_root_path(base_url))
         if problems:
@@ -148,9 +189,32 @@ def run(args: argparse.Namespace, exit_when_done: bool = False) -> int:
             args, f"OK: {result.rendered.pages} pages, every internal link resolves ({result.seconds:.2f} s)"
         )
         return EXIT_OK
+    from .preflight import check_port
     from .serve import serve  # imports the web server only when needed
 
+    check_port(args.host, args.port)  # (before a build, which can take a while)
+
     return serve(project, host=args.host, port=args.port, open_browser=args.open, quiet=args.quiet)
+
+
+def _project_files(args: argparse.Namespace, command: str) -> int:
+    """`init`, `templates` and `schema`: files that make or serve a project, not the site."""
+    if command == "schema":
+        from .schemas import target_of, write_schemas
+
+        for path in write_schemas(args.folder):
+            _say(args, f"Wrote {display_path(path)} (for {target_of(path.name)})")
+        return EXIT_OK
+    from . import newproject
+    from .theme import Templates
+
+    if command == "init":
+        _say(args, newproject.init(args.folder))
+    elif args.names:
+        _say(args, newproject.copy_templates(Templates.of(args.templates), args.names))
+    else:
+        print(newproject.list_templates(Templates.of(args.templates)))
+    return EXIT_OK
 
 
 def _build(args: argparse.Namespace, exit_when_done: bool = False) -> int:
@@ -158,6 +222,7 @@ def _build(args: argparse.Namespace, exit_when_done: bool = False) -> int:
     this is the process's only job, so it ends as soon as the site is written (speedups.exit_now)."""
     started = time.perf_counter()
     from .cache import BuildState, stamps
+    from .theme import Templates
 
     state = BuildState()
     out = args.out.absolute()
@@ -167,7 +232,7 @@ def _build(args: argparse.Namespace, exit_when_done: bool = False) -> int:
         "out": str(out),
         "base_url": args.base_url,
     }
-    inputs = stamps(args.src, args.templates)
+    inputs = stamps(args.src, *Templates.of(args.templates).layers)
     last = state.unchanged(options, inputs, out)
     if last:
         _say(
@@ -231,6 +296,9 @@ def main(argv: Sequence[str] | None = None, exit_when_done: bool = False) -> int
     except (OutputError, ScaffoldError) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_CONTENT
+    except UsageError as error:
+        print(f"{command_line.prog}: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
     except Exception:

@@ -62,7 +62,12 @@ class OutputError(Exception):
 
 
 class ScaffoldError(Exception):
-    """`new` cannot create the item (it exists already); nothing was written."""
+    """`new` or `templates` cannot create a file (it exists already); nothing was written."""
+
+
+class UsageError(Exception):
+    """The command cannot run as asked (a missing folder, a busy port): exit code 2, as for a
+    mistyped option, with what to do instead."""
 
 
 def display_path(path: Path) -> str:

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, Field, PlainValidator
+from pydantic import AfterValidator, Field, PlainValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from .dates import PartialDate
@@ -137,14 +137,33 @@ class MarkdownText:
 
 MARKDOWN = MarkdownText()
 
-Text = Annotated[str, PlainValidator(_text)]
-Markdown = Annotated[str, PlainValidator(_text), MARKDOWN]
-BlockMarkdown = Annotated[str, PlainValidator(_text), MarkdownText(block=True)]
-Id = Annotated[str, PlainValidator(_id)]
-Date = Annotated[PartialDate, PlainValidator(_date)]
-Day = Annotated[PartialDate, PlainValidator(_day)]
-Url = Annotated[str, PlainValidator(web_url)]
-Language = Annotated[str, PlainValidator(_language)]
+# What editors' YAML tools are told of each type (`explainer schema`): the checks above, as
+# far as JSON Schema can say them; the build's own messages say the rest.
+_TEXT = {"type": "string", "pattern": r"\S"}
+_DATE = r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"
+TEXT_SCHEMA = WithJsonSchema(_TEXT)
+ID_SCHEMA = WithJsonSchema({"type": "string", "pattern": f"^{SLUG_RE.pattern}$"})
+
+Text = Annotated[str, PlainValidator(_text), TEXT_SCHEMA]
+Markdown = Annotated[str, PlainValidator(_text), MARKDOWN, TEXT_SCHEMA]
+BlockMarkdown = Annotated[str, PlainValidator(_text), MarkdownText(block=True), TEXT_SCHEMA]
+Id = Annotated[str, PlainValidator(_id), ID_SCHEMA]
+Date = Annotated[
+    PartialDate,
+    PlainValidator(_date),
+    WithJsonSchema({"anyOf": [{"type": "string", "pattern": _DATE}, {"type": "integer", "minimum": 1}]}),
+]
+Day = Annotated[
+    PartialDate,
+    PlainValidator(_day),
+    WithJsonSchema({"type": "string", "pattern": _DATE.replace(")?)?$", "))$")}),
+]
+Url = Annotated[
+    str, PlainValidator(web_url), WithJsonSchema({"type": "string", "pattern": "^https?://[^\\s]+$"})
+]
+Language = Annotated[
+    str, PlainValidator(_language), WithJsonSchema({"type": "string", "pattern": f"^{_LANGUAGE_RE.pattern}$"})
+]
 
 QUOTE_MIN_WORDS = 4
 
@@ -161,7 +180,7 @@ def _quote_text(value: Any) -> str:
     return text
 
 
-QuoteText = Annotated[str, PlainValidator(_quote_text)]
+QuoteText = Annotated[str, PlainValidator(_quote_text), TEXT_SCHEMA]
 
 ActorId = Annotated[Id, Ref("actor")]
 EventId = Annotated[Id, Ref("event")]

@@ -80,8 +80,8 @@ class Noted:
 class Item(Strict, Noted):
     """Fields every Markdown-file item shares; `id` and `body` come from the file, not fields."""
 
-    id: Id
-    body: Annotated[str, MARKDOWN] = ""
+    id: Id = Field(description="the file's name without .md: lowercase letters, digits and hyphens")
+    body: Annotated[str, MARKDOWN] = Field("", description="the Markdown text after the front matter")
     draft: bool = Field(False, description="true keeps the item out of the site while you write it")
 
 
@@ -95,13 +95,18 @@ class Event(Item):
         description="its place among the events of the same date (1 first); needed when a date is shared",
     )
     end_date: Date | None = Field(None, description="last day, for events over several days")
-    display_date: Text | None = None
-    location: Text | None = None
-    actors: ActorIds = []
-    phases: PhaseIds = []
-    sticking_points: StickingPointIds = []
+    display_date: Text | None = Field(
+        None, description="how to show the date when more is known, e.g. '31 July 2024, about 2 a.m.'"
+    )
+    location: Text | None = Field(None, description="where it happened, e.g. 'Doha'")
+    actors: ActorIds = Field([], description="ids of the actors involved, e.g. [william-burns, qatar]")
+    phases: PhaseIds = Field([], description="ids of the phases of the deal it concerns")
+    sticking_points: StickingPointIds = Field([], description="ids of the sticking points it concerns")
     sources: CitedBy = Field(description="ids from sources.yaml, at least one, e.g. [ap-2024-08-19]")
-    importance: Literal["key", "normal"] = "normal"
+    importance: Literal["key", "normal"] = Field(
+        "normal",
+        description="key marks it in the timeline, labels it in the overview and lists it on the start page",
+    )
     updates: Updates = []
 
     @field_validator("end_date")
@@ -119,15 +124,21 @@ class Event(Item):
 
 class Actor(Item):
     name: Text = Field(description="full name, e.g. 'William Burns'")
-    short_name: Text | None = None
+    short_name: Text | None = Field(
+        None, description="how the text names it after first mention, e.g. 'Burns'"
+    )
     kind: Literal["person", "organisation", "state"] = Field(description="person, organisation or state")
     role: Text = Field(description="what they are, e.g. 'Director of the CIA'")
-    affiliation: ActorId | None = None
+    affiliation: ActorId | None = Field(
+        None, description="the actor it belongs to or works for (an actor id), e.g. cia for its director"
+    )
     part: Literal["party", "mediator", "negotiator", "other"] = Field(
         description="their part in the talks: party, mediator, negotiator or other"
     )
     sources: CitedBy = Field(description="ids from sources.yaml, at least one")
-    importance: Literal["key", "normal"] = "normal"
+    importance: Literal["key", "normal"] = Field(
+        "normal", description="key shows it on the start page; normal otherwise"
+    )
     aims: BlockMarkdown | None = Field(None, description="what the actor says it wants, attributed and cited")
     pressures: BlockMarkdown | None = Field(None, description="what presses on the actor, as reported, cited")
     updates: Updates = []
@@ -144,13 +155,13 @@ class Provision(Strict):
 class Phase(Item):
     number: int = Field(ge=1, le=9, description="its place in the sequence: 1, 2 or 3")
     title: Text = Field(description="a short name for the phase")
-    duration: Text | None = None
-    summary: Markdown | None = None
-    provisions: list[Provision] = []
+    duration: Text | None = Field(None, description="how long it would last, e.g. 'About six weeks'")
+    summary: Markdown | None = Field(None, description="one or two sentences on what the phase would do")
+    provisions: list[Provision] = Field([], description="what this phase provides, one entry a provision")
     transition: BlockMarkdown | None = Field(
         None, description="what moves the deal from this phase to the next"
     )
-    sources: SourceIds = []
+    sources: SourceIds = Field([], description="ids from sources.yaml behind the phase as a whole")
     updates: Updates = []
 
 
@@ -164,15 +175,17 @@ class StickingPoint(Item):
     title: Text = Field(description="a short name, e.g. 'The Philadelphi corridor'")
     order: int | None = Field(None, ge=1, description="position in lists (1 first); without it, by title")
     summary: Markdown = Field(description="one or two sentences on what is disputed")
-    phases: PhaseIds = []
-    positions: list[Position] = []
-    sources: SourceIds = []
+    phases: PhaseIds = Field([], description="ids of the phases of the deal it concerns")
+    positions: list[Position] = Field(
+        [], description="each side's position, one entry an actor; give each party's in equal measure"
+    )
+    sources: SourceIds = Field([], description="ids from sources.yaml behind the summary")
     updates: Updates = []
 
 
 class Page(Item):
     title: Text = Field(description="the page heading")
-    description: Text | None = None
+    description: Text | None = Field(None, description="one sentence for search engines and link previews")
     home_order: int | None = Field(
         None, ge=1, description="also show this page as a box on the start page, in this order (1 first)"
     )
@@ -184,8 +197,8 @@ class Quote(Strict):
     speaker: ActorId = Field(description="the actor who said it")
     date: Date = Field(description="when it was said")
     text: QuoteText = Field(description="the exact words, copied from the source")
-    context: Markdown | None = None
-    event: EventId | None = None
+    context: Markdown | None = Field(None, description="when, where and to whom it was said, cited")
+    event: EventId | None = Field(None, description="the id of the event it belongs to, if any")
     source: SourceId = Field(description="the id of the source that carries the quote")
 
 
@@ -217,11 +230,11 @@ class Source(Strict):
     kind: SourceKind | None = Field(None, description="what kind of publisher: " + ", ".join(SOURCE_KINDS))
     title: Text | None = Field(None, description="its exact headline, shown in quotation marks")
     description: Text | None = Field(None, description="what it is, when the exact headline is not known")
-    date: Date | None = None
+    date: Date | None = Field(None, description="when it was published: YYYY-MM-DD, YYYY-MM or YYYY")
     url: Url = Field(description="the http(s) address where it can be read")
-    via: Text | None = None
-    copies: list[Copy] = []
-    note: Text | None = None
+    via: Text | None = Field(None, description="the site at `url`, when it is not the publisher's own")
+    copies: list[Copy] = Field([], description="other addresses where the same piece can be read")
+    note: Text | None = Field(None, description="what readers should know about the source, shown with it")
 
     @model_validator(mode="after")
     def _named(self) -> Source:
@@ -259,7 +272,9 @@ class SiteConfig(Strict):
     language: Language = Field(description="the content's language tag, e.g. 'en'")
     base_url: Url = Field(description="where the site will be published, e.g. https://example.org/talks/")
     as_of: Date = Field(description="the date the content is current to, YYYY-MM-DD")
-    publisher: Text | None = None
+    publisher: Text | None = Field(
+        None, description="who publishes the site: the author of its news feed (default: the title)"
+    )
     timeline_intro: Text = Field(
         "What happened when, month by month, every event with its sources.",
         description="one sentence under the timeline's heading",

@@ -20,7 +20,7 @@ from .finish import PageFinisher
 from .load import fingerprint
 from .markup import MarkdownRenderer, TextKey
 from .resolve import ItemKey, Site
-from .templating import ASSETS_DIR
+from .theme import Templates
 
 if TYPE_CHECKING:
     from .render import PageRenderer
@@ -128,18 +128,19 @@ class TemplateKeys:
     """Per template: a fingerprint of its source and of every template it extends, includes
     or imports, so a change to a partial re-renders exactly the pages that use it."""
 
-    def __init__(self, templates: Path) -> None:
+    def __init__(self, templates: Templates) -> None:
         self.templates = templates
         self._template_sources: dict[str, str] = {}
         self._template_uses: dict[str, set[str]] = {}
+        self.paths: dict[str, Path] = {}
+        self.moved = False  # whether a template now comes from another file (see __call__)
 
     def __call__(self) -> dict[str, str]:
-        sources: dict[str, str] = {}
-        for path in sorted(self.templates.rglob("*")):
-            if path.is_file() and ASSETS_DIR not in path.relative_to(self.templates).parts[:1]:
-                sources[path.relative_to(self.templates).as_posix()] = path.read_text(
-                    encoding="utf-8", errors="replace"
-                )
+        """The key of each template; also notes in `moved` when a name now resolves to another
+        file (an override added or removed), which jinja2's own reload check cannot see."""
+        paths = self.templates.files()
+        self.moved, self.paths = paths != self.paths, paths
+        sources = {name: path.read_text(encoding="utf-8", errors="replace") for name, path in paths.items()}
         if sources != self._template_sources:
             # which templates each one names in extends/include/import/from (names must be
             # literal strings for this; parsing every template would cost more than rendering)

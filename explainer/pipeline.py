@@ -136,9 +136,9 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def assemble(project: Project) -> BuildResult:
-    """One build in memory (what `check` runs)."""
-    return Builder(project, once=True, convert_ahead=True).assemble()
+def assemble(project: Project, compiled: Path | None = None) -> BuildResult:
+    """One build in memory (what `check` runs). `compiled`: where compiled templates are kept."""
+    return Builder(project, compiled=compiled, once=True, convert_ahead=True).assemble()
 
 
 def build(project: Project, state: BuildState | None = None) -> BuildResult:

@@ -39,6 +39,7 @@ from .produce import OpenDataProducer
 from .resolve import Site
 from .spawned import SiteChanged, SpawnSpec, site_fingerprint
 from .templating import assets, environment, load_template, template_location
+from .theme import Templates
 from .workers import usable_cores
 from .write import Staging
 
@@ -121,7 +122,7 @@ class PageRenderer:
         `compiled`: a folder where compiled templates are kept between builds. `once`: this
         renderer renders one site only (`build`, `check`), so it works out none of what lets
         a next render reuse pages (their keys: 2 s of a cold build at 10,000 events)."""
-        self.templates = templates.resolve()
+        self.templates = Templates.of(templates)
         self.preview, self.once = preview, once
         self.workers = workers if workers is not None else min(2, usable_cores())
         self.markdown = MarkdownRenderer()
@@ -164,6 +165,8 @@ class PageRenderer:
         term_names = glossary_names(site.terms.values())
         self.markdown.set_terms(term_names)
         template_keys = self._template_keys()
+        if self._template_keys.moved:
+            self.env.cache.clear()  # (jinja2 would keep a template whose file is now overridden)
         site_key = _site_key(site, base_url, template_keys, term_names, asset_paths, self.preview)
         settings = (site_key, template_keys)
         plan = self.last.plan(site, settings)

@@ -23,6 +23,7 @@ import errno
 import gc
 import logging
 import mimetypes
+import os
 import posixpath
 import re
 import sys
@@ -46,6 +47,7 @@ from watchdog.observers import Observer
 from .errors import BuildFailed, ContentError, Location, OutputError, display_path
 from .load import fingerprint
 from .pipeline import Builder, Project
+from .theme import Templates
 from .write import check_target, sync_folder
 
 PREVIEW_FOLDER = Path(".preview")
@@ -73,17 +75,25 @@ class SaveWatcher(Watcher):
         super().__init__()
         self.on_change = on_change
         self.observer: Any = None
+        self.handler = _EventForwarder(on_change)
+        self.awaited: list[str] = []  # folders to watch once they are made (a first template override)
 
     def start(self, callback: Callable[[], None]) -> bool:
         """Called by livereload when serving starts; True tells it not to poll."""
         if self.observer is None:
-            handler = _EventForwarder(self.on_change)
             self.observer = Observer()
             for path in self._tasks:
-                self.observer.schedule(handler, path, recursive=True)
+                self.observer.schedule(self.handler, path, recursive=True)
+            for path in self.awaited:
+                self.observer.schedule(_FolderMade(path, self._made), os.path.dirname(path), recursive=False)
             self.observer.daemon = True
             self.observer.start()
         return True
+
+    def _made(self, path: str) -> None:
+        """An awaited folder appeared: watch it first, then rebuild (so no save in it is missed)."""
+        self.observer.schedule(self.handler, path, recursive=True)
+        self.on_change(path)
 
     def examine(self) -> tuple[None, None]:
         return None, None  # livereload never needs to poll this watcher
@@ -105,6 +115,18 @@ class _EventForwarder(FileSystemEventHandler):
         path = str(event.dest_path or event.src_path) if event.event_type == "moved" else str(event.src_path)
         if not _ignored(path):
             self.on_change(path)
+
+
+class _FolderMade(FileSystemEventHandler):
+    """Tells when one folder is made in the folder watched (not recursively) above it."""
+
+    def __init__(self, path: str, on_made: Callable[[str], None]):
+        self.path, self.on_made = path, on_made
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        made = event.dest_path if event.event_type == "moved" else event.src_path
+        if event.is_directory and event.event_type in ("created", "moved") and str(made) == self.path:
+            self.on_made(self.path)
 
 
 class Preview:
@@ -375,8 +397,11 @@ def serve(
     preview.mirror()
     watcher = SaveWatcher(preview.changed)
     server = PreviewServer(preview, watcher)
-    for path in (project.src, project.templates):
-        server.watch(str(path.absolute()))
+    for path in (project.src.absolute(), *Templates.of(project.templates).layers):
+        if path.is_dir():
+            server.watch(str(path))
+        elif path.parent.is_dir():  # (a project that has no templates of its own yet)
+            watcher.awaited.append(str(path))
     url = f"http://{'127.0.0.1' if host in ('', '0.0.0.0') else host}:{port}/"
     loop = IOLoop.current()
     preview.loop = loop

@@ -14,17 +14,16 @@ import jinja2
 from . import speedups
 from .errors import ContentError, Location, display_path
 from .load import fingerprint
+from .theme import ASSETS_DIR, Templates
 
-ASSETS_DIR = "assets"  # static files beside the templates, copied as they are
 
-
-def environment(templates: Path, compiled: Path | None = None, once: bool = False) -> jinja2.Environment:
+def environment(templates: Templates, compiled: Path | None = None, once: bool = False) -> jinja2.Environment:
     """The environment for `templates` (autoescaped, undefined names are errors), without the
     filters and globals, which the renderer adds before loading any template.
     `compiled`: where compiled templates are kept between builds. `once`: one build only, so
     templates are not checked for changes."""
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(templates.resolve()),  # (compiled templates are kept by path)
+        loader=jinja2.FileSystemLoader(templates.layers),  # (compiled templates are kept by path)
         autoescape=jinja2.select_autoescape(("html", "xml"), default_for_string=True, default=False),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -37,53 +36,48 @@ def environment(templates: Path, compiled: Path | None = None, once: bool = Fals
     return env
 
 
-def template_names(env: jinja2.Environment) -> list[str]:
-    return env.list_templates(filter_func=lambda name: not name.startswith(f"{ASSETS_DIR}/"))
-
-
-def assets(templates: Path, preview: bool) -> tuple[dict[str, bytes], dict[str, str]]:
+def assets(templates: Templates, preview: bool) -> tuple[dict[str, bytes], dict[str, str]]:
     """Static files under templates/assets (plain names in a `preview`), and the output path of each by its name.
 
     Published names carry a hash of the content (style.3f9c2a7b.css), so hosts can let
     browsers cache them for a year and a change still reaches every reader at once.
     """
-    folder = templates / ASSETS_DIR
     files: dict[str, bytes] = {}
     paths: dict[str, str] = {}
-    if folder.is_dir():
-        for path in sorted(folder.rglob("*")):
-            if path.is_file() and not path.name.startswith("."):
-                name = path.relative_to(folder).as_posix()
-                data = path.read_bytes()
-                stem, dot, suffix = name.rpartition(".")
-                hashed = f"{stem}.{fingerprint(data)[:10]}.{suffix}" if dot and not preview else name
-                paths[name] = f"{ASSETS_DIR}/{hashed}"
-                files[paths[name]] = data
+    for full_name, path in templates.files(assets=True).items():
+        name = full_name.removeprefix(f"{ASSETS_DIR}/")
+        data = path.read_bytes()
+        stem, dot, suffix = name.rpartition(".")
+        hashed = f"{stem}.{fingerprint(data)[:10]}.{suffix}" if dot and not preview else name
+        paths[name] = f"{ASSETS_DIR}/{hashed}"
+        files[paths[name]] = data
     return files, paths
 
 
-def template_location(error: BaseException, templates: Path) -> Location:
+def template_location(error: BaseException, templates: Templates) -> Location:
     """Where in a template an error happened (jinja keeps template lines in tracebacks)."""
     if isinstance(error, jinja2.TemplateSyntaxError) and error.filename:
         return Location(display_path(Path(error.filename)), error.lineno)
-    where = Location(display_path(templates), 1)
+    where = Location(display_path(templates.project), 1)
     traceback = error.__traceback__
     while traceback is not None:
         filename = traceback.tb_frame.f_code.co_filename
-        if filename.startswith(str(templates)):
+        if templates.owns(filename):
             where = Location(display_path(Path(filename)), traceback.tb_lineno)
         traceback = traceback.tb_next
     return where
 
 
 def load_template(
-    env: jinja2.Environment, templates: Path, name: str, errors: list[ContentError]
+    env: jinja2.Environment, templates: Templates, name: str, errors: list[ContentError]
 ) -> jinja2.Template | None:
     """A template by name; None, with its problem in `errors`, if it is missing or broken."""
     try:
         return env.get_template(name)
     except jinja2.TemplateNotFound:
-        errors.append(ContentError(Location(display_path(templates / name), 1), "template is missing"))
+        errors.append(
+            ContentError(Location(display_path(templates.project / name), 1), "template is missing")
+        )
     except jinja2.TemplateSyntaxError as error:
         errors.append(
             ContentError(template_location(error, templates), f"template syntax error: {error.message}")

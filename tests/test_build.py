@@ -162,7 +162,7 @@ def test_failed_build_leaves_the_previous_output_untouched(project: Project) -> 
 def test_template_error_is_located_and_leaves_output(project: Project) -> None:
     assert project.cli().code == 0
     before = tree_digest(project.out)
-    template = project.root / "templates/event.html"
+    template = project.template("event.html")
     template.write_text(template.read_text().replace("{{ event.title }}", "{{ event.titel }}", 1))
     run = project.cli()
     assert run.code == 1

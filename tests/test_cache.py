@@ -23,8 +23,8 @@ def test_every_kind_of_change_is_seen(project: Project) -> None:
     event = project.src / "events/doha-round.md"
     for change in (
         lambda: event.write_text(event.read_text().replace("For two days", "Over two days")),
-        lambda: (project.root / "templates/quotes.html").write_text(
-            (project.root / "templates/quotes.html").read_text() + "\n"
+        lambda: project.template("quotes.html").write_text(
+            project.template("quotes.html").read_text() + "\n"
         ),
         lambda: project.write(
             "events/brand-new.md", "---\ntitle: New\ndate: 2024\nsources: [ap-2024-08-19]\n---\n"

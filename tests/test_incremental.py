@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from conftest import Project
 
+from explainer.cache import BuildState
 from explainer.errors import BuildFailed
 from explainer.pipeline import Builder, BuildResult
 from explainer.pipeline import Project as Paths
@@ -22,7 +23,7 @@ from explainer.pipeline import Project as Paths
 
 def replace(relative: str, old: str, new: str, folder: str = "site_src") -> Callable[[Project], None]:
     def edit(project: Project) -> None:
-        path = project.root / folder / relative
+        path = project.template(relative) if folder == "templates" else project.src / relative
         text = path.read_text(encoding="utf-8")
         assert old in text, f"{relative} no longer holds {old!r}: update this test"
         path.write_text(text.replace(old, new, 1), encoding="utf-8")
@@ -111,7 +112,9 @@ EDITS: list[tuple[str, Callable[[Project], None], bool]] = [
 
 
 def fresh_build(project: Project) -> BuildResult:
-    return Builder(Paths(project.src, project.root / "templates", project.out)).assemble()
+    """A build from nothing but the compiled templates (which jinja2 checks against their source)."""
+    compiled = BuildState(project.root).compiled_templates()
+    return Builder(Paths(project.src, project.root / "templates", project.out), compiled=compiled).assemble()
 
 
 def test_every_edit_rebuilds_what_a_fresh_build_would(project: Project) -> None:
@@ -174,7 +177,7 @@ def test_after_a_failed_build_the_next_one_is_complete(project: Project, broken:
     builder.assemble()
     event = project.src / "events/doha-round.md"
     good = event.read_text(encoding="utf-8")
-    template: Path = project.root / "templates/event.html"
+    template: Path = project.template("event.html")
     good_template = template.read_text(encoding="utf-8")
     if broken == "a template error":
         template.write_text(good_template.replace("{% block content %}", "{% block content %}{{ nope }}", 1))
@@ -191,7 +194,6 @@ def test_after_a_failed_build_the_next_one_is_complete(project: Project, broken:
 
 def test_edits_on_a_long_timeline_match_fresh_builds(tmp_path: Path) -> None:
     """A synthetic site long enough for month pages, with many actors and filter pages."""
-    import shutil
     import sys
 
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
@@ -199,7 +201,6 @@ def test_edits_on_a_long_timeline_match_fresh_builds(tmp_path: Path) -> None:
 
     project = Project(tmp_path)
     synthesize(project.src, 120, seed=3)
-    shutil.copytree(Path(__file__).resolve().parents[1] / "templates", tmp_path / "templates")
     builder = Builder(Paths(project.src, project.root / "templates", project.out))
     builder.assemble()
     edits = [

@@ -75,6 +75,7 @@ def _toy_build(project: Project, *args: str) -> subprocess.CompletedProcess[str]
 def test_a_toy_kind_declared_once_gets_pages_data_links_and_notes(project: Project) -> None:
     project.write("memos/first-memo.md", MEMO)
     for name, text in TEMPLATES.items():
+        (project.root / "templates").mkdir(exist_ok=True)
         (project.root / "templates" / name).write_text(text, encoding="utf-8")
     event = project.src / "events/doha-round.md"
     assert event.exists(), "the test links to a real event"
@@ -105,6 +106,7 @@ def test_a_toy_kind_declared_once_gets_pages_data_links_and_notes(project: Proje
 def test_a_toy_kind_is_validated_with_located_errors(project: Project) -> None:
     project.write("memos/bad-memo.md", "---\ntitle: A memo without sources\n---\nText.\n")
     for name, text in TEMPLATES.items():
+        (project.root / "templates").mkdir(exist_ok=True)
         (project.root / "templates" / name).write_text(text, encoding="utf-8")
     done = _toy_build(project)
     assert done.returncode == 1

@@ -43,7 +43,7 @@ def test_ids_cannot_name_paths(project: Project) -> None:
 
 def change_every_page(project: Project) -> None:
     """An edit that changes every page, so the next build must write them all."""
-    base = project.root / "templates/base.html"
+    base = project.template("base.html")
     base.write_text(base.read_text().replace("</body>", "<!-- changed --></body>"))
 
 

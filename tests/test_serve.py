@@ -195,12 +195,17 @@ def test_taken_port_is_a_one_line_error(project: Project) -> None:
             text=True,
             timeout=60,
         )
-    assert done.returncode == 1
+    assert done.returncode == 2, "a usage error"
     errors = [line for line in done.stderr.splitlines() if line.strip()]
-    assert errors == [
-        f"error: port {port} is already in use; stop what uses it or choose another with --port {port + 1}"
-    ]
+    assert len(errors) == 1
+    assert errors[0].startswith(
+        f"build.py: error: port {port} on 127.0.0.1 is already in use (another preview?); try --port "
+    )
+    suggested = int(errors[0].rsplit("--port ", 1)[1].split(",")[0])
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", suggested))  # (it was free when suggested)
     assert "Traceback" not in done.stdout + done.stderr
+    assert not (project.root / ".preview").exists(), "told before building"
 
 
 @pytest.fixture
@@ -267,7 +272,7 @@ def test_a_broken_edit_shows_the_errors_over_the_last_good_page_and_the_fix_clea
 @pytest.mark.browser
 def test_a_template_error_keeps_the_server_running(tab, server: Server) -> None:
     page = tab("index.html")
-    template = server.project.root / "templates/home.html"
+    template = server.project.template("home.html")
     original = template.read_text()
     with page.expect_event("load"):
         template.write_text(original.replace("{% endblock %}", "{% endblok %}", 1))
