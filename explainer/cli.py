@@ -13,6 +13,10 @@ import time
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from .pipeline import Project
 
 from .errors import BuildFailed, OutputError, ScaffoldError, UsageError, display_path
 from .names import web_url_problem
@@ -112,6 +116,12 @@ def _common_options(parser: argparse.ArgumentParser, top_level: bool) -> None:
         metavar="N",
         help="processes to build with (default: the usable cores, at most 2 are used; 1: one process)",
     )
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        default=default(False),
+        help="fail on placeholders left in the content (example.org addresses, TODO, TK, Lorem ipsum, empty sections)",
+    )
     parser.add_argument("--debug", action="store_true", default=default(False), help="show tracebacks")
     parser.add_argument("--quiet", action="store_true", default=default(False), help="print only problems")
 
@@ -170,11 +180,9 @@ def run(args: argparse.Namespace, exit_when_done: bool = False) -> int:
     if command == "build":
         return _build(args, exit_when_done)
 
-    from .pipeline import Project, assemble
+    from .pipeline import assemble
 
-    project = Project(
-        src=args.src, templates=args.templates, out=args.out, base_url=args.base_url, jobs=args.jobs
-    )
+    project = _project(args, placeholders="fail" if args.strict else "warn" if command == "check" else "skip")
     if command == "check":
         from .cache import BuildState
         from .check import broken_links
@@ -185,8 +193,17 @@ def run(args: argparse.Namespace, exit_when_done: bool = False) -> int:
         problems = broken_links(result.rendered.files, site_root_path(base_url))
         if problems:
             raise BuildFailed(problems)
+        for warning in result.warnings:
+            print(f"{warning.location}: warning: {warning.message}", file=sys.stderr)
+        left = len(result.warnings)
+        warned = (
+            f"; {left} placeholder{'s' if left != 1 else ''} left (build --strict refuses them)"
+            if left
+            else ""
+        )
         _say(
-            args, f"OK: {result.rendered.pages} pages, every internal link resolves ({result.seconds:.2f} s)"
+            args,
+            f"OK: {result.rendered.pages} pages, every internal link resolves{warned} ({result.seconds:.2f} s)",
         )
         return EXIT_OK
     from .preflight import check_port
@@ -195,6 +212,19 @@ def run(args: argparse.Namespace, exit_when_done: bool = False) -> int:
     check_port(args.host, args.port)  # (before a build, which can take a while)
 
     return serve(project, host=args.host, port=args.port, open_browser=args.open, quiet=args.quiet)
+
+
+def _project(args: argparse.Namespace, placeholders: Literal["skip", "warn", "fail"]) -> Project:
+    from .pipeline import Project
+
+    return Project(
+        src=args.src,
+        templates=args.templates,
+        out=args.out,
+        base_url=args.base_url,
+        jobs=args.jobs,
+        placeholders=placeholders,
+    )
 
 
 def _project_files(args: argparse.Namespace, command: str) -> int:
@@ -231,6 +261,7 @@ def _build(args: argparse.Namespace, exit_when_done: bool = False) -> int:
         "templates": str(args.templates.absolute()),
         "out": str(out),
         "base_url": args.base_url,
+        "strict": args.strict,
     }
     inputs = stamps(args.src, *Templates.of(args.templates).layers)
     last = state.unchanged(options, inputs, out)
@@ -249,12 +280,9 @@ def _build(args: argparse.Namespace, exit_when_done: bool = False) -> int:
         # at 10,000 events), and its first pass went over everything the build made (0.56 s)
         # just before the process ended.
         speedups.pause_collector()
-    from .pipeline import Project, build
+    from .pipeline import build
 
-    project = Project(
-        src=args.src, templates=args.templates, out=args.out, base_url=args.base_url, jobs=args.jobs
-    )
-    result = build(project, state)
+    result = build(_project(args, placeholders="fail" if args.strict else "skip"), state)
     summary = {"pages": result.rendered.pages, "files": result.rendered.count}
     state.save(options, inputs, out, result.rendered.digests, summary)
     drafts = f", {result.site.drafts} draft(s) skipped" if result.site.drafts else ""

@@ -15,12 +15,14 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 from . import speedups
 from .ahead import AheadConversion, pays_off
 from .cache import BuildState
 from .errors import BuildFailed, ContentError
 from .load import FileCache, load
+from .placeholders import placeholders
 from .render import PageRenderer, Rendered
 from .resolve import Site, resolve
 from .spawned import SpawnSpec
@@ -38,6 +40,7 @@ class Project:
     out: Path
     base_url: str | None = None  # overrides site.yaml when given
     jobs: int | None = None  # processes to build with (None: the usable cores; 1: this one only)
+    placeholders: Literal["skip", "warn", "fail"] = "skip"  # what to do about them (placeholders.py)
 
 
 @dataclass
@@ -47,6 +50,7 @@ class BuildResult:
     seconds: float = 0.0
     files_read: int = 0
     timings: dict[str, float] = field(default_factory=dict)
+    warnings: list[ContentError] = field(default_factory=list)  # placeholders, when asked to warn
 
 
 class Builder:
@@ -112,6 +116,13 @@ class Builder:
         site, resolve_errors = resolve(content, self.site)
         lap("resolve")
         errors: list[ContentError] = loaded.errors + validation_errors + resolve_errors
+        left = (
+            []
+            if self.project.placeholders == "skip"
+            else placeholders(loaded.records, bool(self.project.base_url))
+        )
+        if self.project.placeholders == "fail":
+            errors += left
         if errors or site is None:
             raise BuildFailed(errors)
         self.site = site
@@ -121,7 +132,7 @@ class Builder:
         lap("render")
         if render_errors:
             raise BuildFailed(render_errors)
-        return BuildResult(site, rendered, time.perf_counter() - started, loaded.files_read, timings)
+        return BuildResult(site, rendered, time.perf_counter() - started, loaded.files_read, timings, left)
 
 
 @contextlib.contextmanager

@@ -41,6 +41,13 @@ def test_init_makes_a_project_with_one_example_of_every_kind(tmp_path: Path) -> 
     built = in_folder(site, "--quiet")
     assert built.code == 0, built.err
     assert "Example" in (site / "output/index.html").read_text()
+    checked = in_folder(site, "check")
+    assert checked.code == 0 and "2 placeholders left" in checked.out
+    assert [line.split(": warning: ")[0] for line in checked.err.splitlines()] == [
+        "site_src/site.yaml:7",
+        "site_src/sources.yaml:11",
+    ], "the placeholder source is flagged until it is replaced"
+    assert in_folder(site, "--strict").code == 1
 
 
 def test_init_refuses_a_folder_that_is_not_empty(tmp_path: Path) -> None:
