@@ -125,7 +125,7 @@ class Event(Item):
 class Actor(Item):
     name: Text = Field(description="full name, e.g. 'William Burns'")
     short_name: Text | None = Field(
-        None, description="how the text names it after first mention, e.g. 'Burns'"
+        None, description="a shorter form of the name, e.g. 'Burns' (in the open data; pages show `name`)"
     )
     kind: Literal["person", "organisation", "state"] = Field(description="person, organisation or state")
     role: Text = Field(description="what they are, e.g. 'Director of the CIA'")
@@ -292,15 +292,15 @@ class FieldRole:
     nested: type[Strict] | None
 
 
-def _metadata(annotation: Any) -> list[Any]:
+def annotation_metadata(annotation: Any) -> list[Any]:
     """Annotated metadata anywhere in a type (inside Optional and list too)."""
     found = list(getattr(annotation, "__metadata__", ()))
     for arg in get_args(annotation):
-        found += _metadata(arg)
+        found += annotation_metadata(arg)
     return found
 
 
-def _nested_schema(annotation: Any) -> type[Strict] | None:
+def nested_schema(annotation: Any) -> type[Strict] | None:
     for arg in get_args(annotation):
         if isinstance(arg, type) and issubclass(arg, Strict):
             return arg
@@ -312,11 +312,11 @@ def field_roles(schema: type[Strict]) -> tuple[FieldRole, ...]:
     """The fields of a schema that hold references, Markdown or nested items (computed once)."""
     roles = []
     for name, info in schema.model_fields.items():
-        metadata = list(info.metadata) + _metadata(info.annotation)
+        metadata = list(info.metadata) + annotation_metadata(info.annotation)
         ref = next((m.kind for m in metadata if isinstance(m, Ref)), None)
         markdown = any(isinstance(m, MarkdownText) for m in metadata)
         block = any(isinstance(m, MarkdownText) and m.block for m in metadata)
-        nested = _nested_schema(info.annotation)
+        nested = nested_schema(info.annotation)
         if ref or markdown or nested:
             roles.append(FieldRole(name, ref, markdown, block, nested))
     return tuple(roles)
