@@ -131,6 +131,23 @@ def test_an_edit_sends_a_reload_over_the_websocket(server: Server) -> None:
     client.close()
 
 
+def test_a_first_template_override_is_picked_up(server: Server) -> None:
+    """The project had no templates/ when serving began: the folder and a template made in it
+    later (copied from the defaults, then changed) still reach the browser."""
+    assert not (server.project.root / "templates").exists()
+    client = livereload_client(server)
+    override = server.project.template("page.html")
+    override.write_text(
+        override.read_text().replace("{% block content %}", "{% block content %}<p>Ours</p>", 1)
+    )
+    for _ in range(5):  # (a reload comes once a page changed; a half-written copy may show first)
+        assert json.loads(client.recv())["command"] == "reload"
+        if "<p>Ours</p>" in server.get("background/index.html")[1]:
+            break
+    assert "<p>Ours</p>" in server.get("background/index.html")[1]
+    client.close()
+
+
 def test_open_data_and_the_mirror_follow_an_edit(server: Server) -> None:
     """The pages come first; the open data files and .preview/ follow once the tab has them."""
     client = livereload_client(server)
