@@ -30,7 +30,7 @@ def kind_schema(kind: Kind) -> dict[str, Any]:
     if kind.folder:
         schema = _schema(
             kind.schema,
-            f"Front matter of a {kind.label}",
+            f"Front matter of {'an' if kind.label[0] in 'aeiou' else 'a'} {kind.label}",
             f"The fields between the '---' lines of a file in site_src/{kind.folder}/.",
         )
         for name in FROM_THE_FILE:
