@@ -16,6 +16,7 @@ from pydantic_core import PydanticCustomError
 
 from .dates import PartialDate
 from .names import SLUG_RE, slugify, web_url_problem
+from .typography import smarten
 
 _LANGUAGE_RE = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
 
@@ -46,6 +47,11 @@ def _text(value: Any) -> str:
     if not text:
         raise PydanticCustomError("text_empty", "is empty; write the text or remove the field")
     return text
+
+
+def _display_text(value: Any) -> str:
+    """Text readers see as it is (a title, a name): with typographic quotes, as prose has."""
+    return smarten(_text(value))
 
 
 def _id(value: Any) -> str:
@@ -144,7 +150,7 @@ _DATE = r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"
 TEXT_SCHEMA = WithJsonSchema(_TEXT)
 ID_SCHEMA = WithJsonSchema({"type": "string", "pattern": f"^{SLUG_RE.pattern}$"})
 
-Text = Annotated[str, PlainValidator(_text), TEXT_SCHEMA]
+Text = Annotated[str, PlainValidator(_display_text), TEXT_SCHEMA]
 Markdown = Annotated[str, PlainValidator(_text), MARKDOWN, TEXT_SCHEMA]
 BlockMarkdown = Annotated[str, PlainValidator(_text), MarkdownText(block=True), TEXT_SCHEMA]
 Id = Annotated[str, PlainValidator(_id), ID_SCHEMA]

@@ -159,6 +159,9 @@ class _Filling:
                 if links is None:
                     links = citations[marker] = self.cite(marker[OPENING:-1].split(","))
                 parts[index] = links
+                before = parts[index - 1]
+                if before[-1:] in (" ", "\n"):  # (a citation never starts a line of its own)
+                    parts[index - 1] = before[:-1] + "\u00a0"
             elif marker == NOTES:
                 self.notes_at.append(index)  # (filled in once every citation is numbered)
             else:

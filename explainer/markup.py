@@ -47,6 +47,7 @@ from .markers import (
     title_marker,
 )
 from .references import CITATION_RE, XREF_KINDS, XREF_RE, citation_ids
+from .typography import smarten
 from .urls import item_path
 
 _XREF_SPAN = re.compile(f"{XREF_OPEN}([a-z_]+):([a-z0-9-]+){XREF_MID}(.*?){XREF_CLOSE}", re.DOTALL)
@@ -144,12 +145,12 @@ class _TextPass(Treeprocessor):
         if style.startswith("text-align:"):
             element.set("class", "align-" + style.split(":", 1)[1].strip(" ;"))
         if element.text and not plain:
-            element.text = _smarten(element.text)
+            element.text = smarten(element.text)
             self.note(element, False, spot)
         for child in element:
             self._visit(child, plain, spot)
             if child.tail and not plain:
-                child.tail = _smarten(child.tail)
+                child.tail = smarten(child.tail)
                 self.note(child, True, spot)
 
     def note(self, element: etree.Element, tail: bool, spot: bool) -> None:
@@ -179,27 +180,6 @@ class _TextPass(Treeprocessor):
             parts.append(part)
         if len(self.stretches) > noted:
             self.texts.append((element, tail, parts))
-
-
-# a quote that opens: at the start, or after a space, a bracket or a dash (or, for a single
-# quote, an opening double one)
-_OPENING_DOUBLE = re.compile(r'(^|[\s(\[{\u2014\u2013])"')
-_OPENING_SINGLE = re.compile(r"(^|[\s(\[{\u2014\u2013\u201c])'")
-
-
-def _smarten(text: str) -> str:
-    """Typographic quotes, dashes and ellipses ("x" -> “x”, it's -> it’s, -- -> –), in this
-    order; each step only where its character is (str.replace where no context matters: a
-    regex per step was 2 % of a cold build)."""
-    if "--" in text:
-        text = text.replace("---", "\u2014").replace("--", "\u2013")
-    if "..." in text:
-        text = text.replace("...", "\u2026")
-    if '"' in text:
-        text = _OPENING_DOUBLE.sub("\\1\u201c", text).replace('"', "\u201d")
-    if "'" in text:
-        text = _OPENING_SINGLE.sub("\\1\u2018", text).replace("'", "\u2019")
-    return text
 
 
 class _IdPrefix:

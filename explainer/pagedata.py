@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from .resolve import Site
 
 TIMELINE_PAGE_LIMIT = 40  # more events than this, and the timeline gets a page per month
+TIMELINE_LINES_LIMIT = 200  # up to this many, its first page still lists every event, a line each
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,10 @@ class TimelinePlan:
     def card_path(self, event: Event) -> str:
         page = month_path(event.date) if self.paged else "timeline/index.html"
         return f"{page}#event-{event.id}"
+
+    def index_paths(self) -> list[tuple[str, str]]:
+        """For a paged timeline: each month's label and page."""
+        return [(label, month_path(events[0].date)) for label, events in self.months]
 
     def index(self) -> list[tuple[str, str, int]]:
         """For a paged timeline: each month's label, page and number of events."""

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import charts, sides
 from .kinds import KINDS
-from .pagedata import PageData, TimelineFilter, by_month, month_path
+from .pagedata import TIMELINE_LINES_LIMIT, PageData, TimelineFilter, by_month, month_path
 from .route import Route
 from .urls import HOME_PAGE, section_path, source_page_path
 
@@ -100,13 +100,22 @@ def section(shared: PageData, path: str) -> Route:
             "Timeline",
             SECTION_DESCRIPTIONS[path],
             shared.as_of,
-            months=[] if plan.paged else plan.months,
-            month_index=plan.index() if plan.paged else [],
+            # every event a line under its month (the whole account a click away), unless
+            # there are too many for one page: then only the months, each on a page of its own
+            months=(
+                plan.months
+                if not plan.paged
+                else [(label, shared.summaries.of(events)) for label, events in plan.months]
+                if len(shared.events) <= TIMELINE_LINES_LIMIT
+                else []
+            ),
+            month_pages=dict(plan.index_paths()) if plan.paged else {},
+            month_index=plan.index() if plan.paged and len(shared.events) > TIMELINE_LINES_LIMIT else [],
             overview=overview,
             count=len(shared.events),
             filters=filters,
             show_filters=True,
-            cards=True,  # (a paged timeline has no events here; its months list lines)
+            cards=not plan.paged,  # (each line opens on the event's whole account)
             intro=site.config.timeline_intro,
             timeline_link={e.id: plan.card_path(e) for e in (overview.background if overview else [])},
         )
@@ -188,6 +197,7 @@ def _timeline(path: str, title: str, description: str, lastmod: Any, **context: 
         "month_index": [],
         "neighbours": [],
         "show_filters": False,
-        "cards": False,  # each event with its whole account (else a line linking to it)
+        "cards": False,  # each event a line that opens on its whole account (else a line linking to it)
+        "month_pages": {},  # a paged timeline's page of each month, by its label
     }
     return Route(path, "timeline.html", title, {**defaults, **context}, description, lastmod)

@@ -169,15 +169,15 @@ def short_timeline_url(tmp_path_factory: pytest.TempPathFactory):
 
 def test_timeline_filter_works_in_place_with_javascript(page, short_timeline_url: str) -> None:
     page.goto(short_timeline_url + "timeline/index.html")
-    total = page.locator("article.event").count()
+    total = page.locator(".month .event").count()
     page.locator("summary", has_text="who was involved").click()
     page.locator(".filters a").first.click()
     assert page.url.endswith("timeline/index.html")
-    shown = page.locator("article.event:visible").count()
+    shown = page.locator(".month .event:visible").count()
     assert 0 < shown < total
     assert "Showing" in page.locator(".filter-status").inner_text()
     page.get_by_role("button", name="Show all events").click()
-    assert page.locator("article.event:visible").count() == total
+    assert page.locator(".month .event:visible").count() == total
 
 
 def test_timeline_filter_pages_work_without_javascript(chromium, site_url: str) -> None:
@@ -252,3 +252,55 @@ def test_nu_html_checker_finds_no_errors(built_site: Path) -> None:
         f"{re.sub('^.*/output/', '', m.get('url', ''))}:{m.get('lastLine')}: {m['message']}" for m in messages
     ]
     assert problems == []
+
+
+def test_the_compact_timeline_opens_each_account_in_place(page, short_timeline_url: str) -> None:
+    """One line an event (date, title, who); Enter on it shows its whole account; and axe
+    finds nothing wrong with it, one of them open."""
+    page.goto(short_timeline_url + "timeline/index.html")
+    events = page.locator(".month .event")
+    assert events.count() == 30 and page.locator(".compact details[open]").count() == 0
+    first = events.first
+    assert first.locator(".when").is_visible() and first.locator(".what").is_visible()
+    assert not first.locator(".account").is_visible()
+    first.locator("summary").focus()
+    page.keyboard.press("Enter")
+    assert first.locator(".account").is_visible()
+    assert first.locator(".account a", has_text="The event on a page of its own").is_visible()
+    assert page.locator(".jump").count() == 0, (
+        "one month: nothing to jump to (the real timeline's is in test_reading)"
+    )
+    assert Axe().run(page).violations_count == 0
+
+
+def test_the_compact_timeline_opens_without_javascript(chromium, short_timeline_url: str) -> None:
+    context = chromium.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(short_timeline_url + "timeline/index.html")
+    line = page.locator(".month .event").nth(2)
+    line.locator("summary").click()
+    assert line.locator(".account").is_visible()
+    context.close()
+
+
+@pytest.mark.parametrize("width", [320, 390, 430])
+def test_a_definition_stays_inside_a_phone_screen(page, site_url: str, width: int) -> None:
+    page.set_viewport_size({"width": width, "height": 800})
+    page.goto(site_url + "index.html")
+    terms = page.locator(".term > a")
+    assert terms.count() >= 3
+    for index in range(terms.count()):
+        terms.nth(index).focus()
+        tip = page.locator(".term").nth(index).locator(".tip").bounding_box()
+        assert tip is not None and tip["x"] >= 0 and tip["x"] + tip["width"] <= width
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+
+def test_citation_links_are_targets_of_24_px(page, site_url: str) -> None:
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.goto(site_url + "timeline/doha-round/index.html")
+    links = page.locator("sup.cite a")
+    assert links.count() >= 2
+    for index in range(links.count()):
+        box = links.nth(index).bounding_box()
+        assert box is not None and box["width"] >= 24 and box["height"] >= 24

@@ -10,9 +10,10 @@ from conftest import Project
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from explainer import markers, markup
+from explainer import markers
 from explainer.glossary import Glossary
 from explainer.markup import MarkdownRenderer
+from explainer.typography import smarten
 
 md = MarkdownRenderer()
 
@@ -266,7 +267,7 @@ def test_glossary_terms_are_linked_once_per_page_outside_links_and_code(project:
     assert not glossary.select(".term")
 
 
-_TYPOGRAPHY_SPEC = (  # what markup._smarten must do: the regexes it replaced, in order
+_TYPOGRAPHY_SPEC = (  # what typography.smarten must do: the regexes it replaced, in order
     (re.compile(r"---"), "\u2014"),
     (re.compile(r"--"), "\u2013"),
     (re.compile(r"\.\.\."), "\u2026"),
@@ -283,4 +284,4 @@ def test_typography_is_what_its_regexes_would_make(text: str) -> None:
     expected = text
     for pattern, replacement in _TYPOGRAPHY_SPEC:
         expected = pattern.sub(replacement, expected)
-    assert markup._smarten(text) == expected
+    assert smarten(text) == expected

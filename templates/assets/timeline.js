@@ -1,11 +1,22 @@
-// Timeline filters, enhanced: on the full timeline a filter link narrows the list in place
-// instead of loading its static page (which still works without JavaScript).
+// The compact timeline, enhanced: a link to an event (#event-...) opens its account, printing
+// opens them all; and a filter link narrows the list in place instead of loading its static
+// page (which, like every account, works without JavaScript).
 (function () {
   "use strict";
+  function openTarget() {
+    var target = location.hash && document.getElementById(location.hash.slice(1));
+    var details = target && target.querySelector("details");
+    if (details) details.open = true;
+  }
+  openTarget();
+  window.addEventListener("hashchange", openTarget);
+  window.addEventListener("beforeprint", function () {
+    Array.prototype.forEach.call(document.querySelectorAll(".compact details"), function (d) { d.open = true; });
+  });
   var nav = document.querySelector(".filters[data-in-place]");
   if (!nav) return;
   var status = nav.querySelector(".filter-status");
-  var events = Array.prototype.slice.call(document.querySelectorAll("article.event"));
+  var events = Array.prototype.slice.call(document.querySelectorAll(".month .event"));
   var months = Array.prototype.slice.call(document.querySelectorAll("section.month"));
   var links = nav.querySelectorAll("a[href*='by-']");
   var active = null;
@@ -29,7 +40,7 @@
       if (!event.hidden) shown += 1;
     });
     months.forEach(function (month) {
-      month.hidden = !month.querySelector("article.event:not([hidden])");
+      month.hidden = !month.querySelector(".event:not([hidden])");
     });
     Array.prototype.forEach.call(links, function (other) {
       if (other === link) other.setAttribute("aria-current", "true");
