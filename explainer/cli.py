@@ -122,6 +122,12 @@ def _common_options(parser: argparse.ArgumentParser, top_level: bool) -> None:
         default=default(False),
         help="fail on placeholders left in the content (example.org addresses, TODO, TK, Lorem ipsum, empty sections)",
     )
+    parser.add_argument(
+        "--no-search",
+        action="store_true",
+        default=default(False),
+        help="build without the search index (Pagefind); the search page then lists every page",
+    )
     parser.add_argument("--debug", action="store_true", default=default(False), help="show tracebacks")
     parser.add_argument("--quiet", action="store_true", default=default(False), help="print only problems")
 
@@ -214,7 +220,9 @@ def run(args: argparse.Namespace, exit_when_done: bool = False) -> int:
     return serve(project, host=args.host, port=args.port, open_browser=args.open, quiet=args.quiet)
 
 
-def _project(args: argparse.Namespace, placeholders: Literal["skip", "warn", "fail"]) -> Project:
+def _project(
+    args: argparse.Namespace, placeholders: Literal["skip", "warn", "fail"], search: bool = False
+) -> Project:
     from .pipeline import Project
 
     return Project(
@@ -224,6 +232,7 @@ def _project(args: argparse.Namespace, placeholders: Literal["skip", "warn", "fa
         base_url=args.base_url,
         jobs=args.jobs,
         placeholders=placeholders,
+        search=search,
     )
 
 
@@ -262,6 +271,7 @@ def _build(args: argparse.Namespace, exit_when_done: bool = False) -> int:
         "out": str(out),
         "base_url": args.base_url,
         "strict": args.strict,
+        "search": not args.no_search,
     }
     inputs = stamps(args.src, *Templates.of(args.templates).layers)
     last = state.unchanged(options, inputs, out)
@@ -282,7 +292,7 @@ def _build(args: argparse.Namespace, exit_when_done: bool = False) -> int:
         speedups.pause_collector()
     from .pipeline import build
 
-    result = build(_project(args, placeholders="fail" if args.strict else "skip"), state)
+    result = build(_project(args, "fail" if args.strict else "skip", search=not args.no_search), state)
     summary = {"pages": result.rendered.pages, "files": result.rendered.count}
     state.save(options, inputs, out, result.rendered.digests, summary)
     drafts = f", {result.site.drafts} draft(s) skipped" if result.site.drafts else ""

@@ -59,6 +59,7 @@ def event(shared: PageData, event_id: str) -> Route:
         description=describe(site, event.body) or event.title,
         lastmod=_lastmod(event.end_date or event.date, event),
         og_type="article",
+        kind="event",
     )
 
 
@@ -81,6 +82,7 @@ def actor(shared: PageData, actor_id: str) -> Route:
         description=f"{actor.name}: {actor.role}. Their part in the talks, positions, quotes and events.",
         lastmod=_lastmod(shared.as_of, actor),
         og_type="profile" if actor.kind == "person" else "website",
+        kind="actor",
     )
 
 
@@ -119,6 +121,7 @@ def _article(
         description,
         _lastmod(shared.as_of, item),
         og_type="article",
+        kind=kind,
     )
 
 
@@ -141,6 +144,7 @@ def page(shared: PageData, page_id: str) -> Route:
         {"page": page},
         description=page.description or describe(shared.site, page.body),
         lastmod=_lastmod(shared.as_of, page),
+        kind="page",
     )
 
 

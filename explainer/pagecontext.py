@@ -71,7 +71,7 @@ class PageHelpers:
     def globals(self) -> dict[str, Any]:
         return {
             "notes_here": Markup(NOTES),
-            "navigation": routes.NAVIGATION,
+            "navigation": urls.NAVIGATION,
             "href": self.href,
             "url": self.url,
             "asset": self.asset,

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from . import speedups
+from . import search, speedups
 from .ahead import AheadConversion, pays_off
 from .cache import BuildState
 from .errors import BuildFailed, ContentError
@@ -41,6 +41,7 @@ class Project:
     base_url: str | None = None  # overrides site.yaml when given
     jobs: int | None = None  # processes to build with (None: the usable cores; 1: this one only)
     placeholders: Literal["skip", "warn", "fail"] = "skip"  # what to do about them (placeholders.py)
+    search: bool = False  # whether a build indexes its pages for search (search.py)
 
 
 @dataclass
@@ -171,6 +172,10 @@ def build(project: Project, state: BuildState | None = None) -> BuildResult:
     )
     try:
         result = builder.assemble(staging)
+        if project.search:
+            indexed = time.perf_counter()
+            result.rendered.digests.update(search.index(staging.folder))
+            result.timings["search"] = time.perf_counter() - indexed
         staging.commit()
     except BaseException:
         staging.abort()

@@ -37,15 +37,17 @@ from .pagecache import (
 from .pagecontext import Page, PageHelpers, cite
 from .produce import OpenDataProducer
 from .resolve import Site
+from .search import search_meta
 from .spawned import SiteChanged, SpawnSpec, site_fingerprint
 from .templating import assets, environment, load_template, template_location
 from .theme import Templates
 from .workers import usable_cores
 from .write import Staging
 
-# No inline script or style anywhere: everything the pages use comes from the site itself.
+# No inline script or style anywhere: everything the pages use comes from the site itself
+# (WebAssembly too: search's Pagefind compiles its own module, which needs 'wasm-unsafe-eval').
 CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; font-src 'self'; "
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self'; font-src 'self'; "
     "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'"
 )
 
@@ -88,7 +90,7 @@ def _site_key(
     """What every page depends on: the notes at its foot, the settings, the glossary, the
     navigation and the assets' names."""
     notes_keys = [template_keys.get(f"partials/{name}.html") for name in ("notes", "note")]
-    settings = (notes_keys, base_url, site.config, sorted(term_names.items()), routes.NAVIGATION)
+    settings = (notes_keys, base_url, site.config, sorted(term_names.items()), urls.NAVIGATION)
     return fingerprint(repr((*settings, asset_paths, preview)))
 
 
@@ -260,6 +262,7 @@ class PageRenderer:
         if route.path.endswith(".html"):
             data = metadata.json_ld(route, site, lambda path: absolute_url(base_url, path))
             extra["json_ld"] = Markup(metadata.script_json(data))
+            extra["search_meta"] = search_meta(route, site)
         try:
             text = template.render(**shared, **route.context, **extra, route=route, root=root)
             if route.path.endswith(".html"):

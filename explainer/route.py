@@ -30,6 +30,7 @@ class Route:
     in_sitemap: bool = True
     absolute_links: bool = False  # root-relative links, for pages served at any depth (404)
     origin: Origin = ("", "")  # to build it again alone: see routes.rebuild()
+    kind: str = ""  # the kind of item the page shows ('event'), or '' (for search results)
 
     @property
     def section(self) -> str:

@@ -21,16 +21,6 @@ from .urls import HOME_PAGE
 if TYPE_CHECKING:
     from .resolve import Site
 
-NAVIGATION = (
-    ("Timeline", "timeline/index.html"),
-    ("Who is who", "actors/index.html"),
-    ("The deal", "deal/index.html"),
-    ("Sticking points", "sticking-points/index.html"),
-    ("Quotes", "quotes/index.html"),
-    ("Glossary", "glossary/index.html"),
-    ("Sources", "sources/index.html"),
-    ("About", "about/index.html"),
-)
 FEED_ENTRIES = 50  # the newest events, and as many update notes: feed readers want what is new
 DATA_KINDS = {kind.data: kind.name for kind in KINDS.values() if kind.data}  # file name -> kind
 DATA_FILES = {name: f"data/{name}.json" for name in [*DATA_KINDS, "timeline"]}

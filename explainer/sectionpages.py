@@ -10,7 +10,7 @@ from . import charts, sides
 from .kinds import KINDS
 from .pagedata import TIMELINE_LINES_LIMIT, PageData, TimelineFilter, by_month, month_path
 from .route import Route
-from .urls import HOME_PAGE, section_path, source_page_path
+from .urls import HOME_PAGE, NAVIGATION, item_path, section_path, source_page_path
 
 if TYPE_CHECKING:
     from .model import Actor, Position, StickingPoint
@@ -26,6 +26,7 @@ SECTION_PATHS = (
     "glossary/index.html",
     "sources/index.html",
     "changes/index.html",
+    "search/index.html",
 )
 SECTION_DESCRIPTIONS = {
     "timeline/index.html": "What happened when in the talks, month by month, every event with its sources.",
@@ -36,6 +37,7 @@ SECTION_DESCRIPTIONS = {
     "glossary/index.html": "The terms a newcomer needs to follow the talks, each with a source.",
     "sources/index.html": "Every source this explainer relies on, and what cites each one.",
     "changes/index.html": "Every update and correction to this explainer, newest first, each with the item it is on.",
+    "search/index.html": "Search the explainer, or find any page of it in the index of everything it holds.",
 }
 LATEST_KEY_EVENTS = 5
 
@@ -85,40 +87,7 @@ def section(shared: PageData, path: str) -> Route:
             latest_change=shared.notes[0] if shared.notes else None,
         )
     if path == "timeline/index.html":
-        plan = shared.plan
-        overview = charts.overview(shared.events)
-        filters = {
-            kind: [
-                (f.label, f.path, len(shared.filtered_events(f.kind, f.id)))
-                for f in shared.filters
-                if f.kind == kind
-            ]
-            for kind in ("actor", "sticking_point")
-        }
-        return _timeline(
-            path,
-            "Timeline",
-            SECTION_DESCRIPTIONS[path],
-            shared.as_of,
-            # every event a line under its month (the whole account a click away), unless
-            # there are too many for one page: then only the months, each on a page of its own
-            months=(
-                plan.months
-                if not plan.paged
-                else [(label, shared.summaries.of(events)) for label, events in plan.months]
-                if len(shared.events) <= TIMELINE_LINES_LIMIT
-                else []
-            ),
-            month_pages=dict(plan.index_paths()) if plan.paged else {},
-            month_index=plan.index() if plan.paged and len(shared.events) > TIMELINE_LINES_LIMIT else [],
-            overview=overview,
-            count=len(shared.events),
-            filters=filters,
-            show_filters=True,
-            cards=not plan.paged,  # (each line opens on the event's whole account)
-            intro=site.config.timeline_intro,
-            timeline_link={e.id: plan.card_path(e) for e in (overview.background if overview else [])},
-        )
+        return _timeline_index(shared)
     if path == "actors/index.html":
         return section("actors.html", "Who is who", sides=sides.sides(site.actors))
     if path == "changes/index.html":
@@ -136,6 +105,8 @@ def section(shared: PageData, path: str) -> Route:
         return section("quotes.html", "Quotes", quotes=list(site.quotes.values()))
     if path == "glossary/index.html":
         return section("glossary.html", "Glossary", terms=list(site.terms.values()))
+    if path == "search/index.html":  # (without JavaScript, or before searching: every page)
+        return section("search.html", "Search", index=_site_index(site))
     sources = [
         (source, len(site.citing(source.id)), source_page_path(source.id)) for source in site.sources.values()
     ]
@@ -187,6 +158,60 @@ def month(shared: PageData, label: str) -> Route:
         count=len(month_events),
         neighbours=[(name, month_path(evs[0].date)) for name, evs in neighbours],
     )
+
+
+def _timeline_index(shared: PageData) -> Route:
+    """The timeline's first page: the overview, the filters, and every event under its month."""
+    site, path = shared.site, "timeline/index.html"
+    plan = shared.plan
+    overview = charts.overview(shared.events)
+    filters = {
+        kind: [
+            (f.label, f.path, len(shared.filtered_events(f.kind, f.id)))
+            for f in shared.filters
+            if f.kind == kind
+        ]
+        for kind in ("actor", "sticking_point")
+    }
+    return _timeline(
+        path,
+        "Timeline",
+        SECTION_DESCRIPTIONS[path],
+        shared.as_of,
+        # every event a line under its month (the whole account a click away), unless
+        # there are too many for one page: then only the months, each on a page of its own
+        months=(
+            plan.months
+            if not plan.paged
+            else [(label, shared.summaries.of(events)) for label, events in plan.months]
+            if len(shared.events) <= TIMELINE_LINES_LIMIT
+            else []
+        ),
+        month_pages=dict(plan.index_paths()) if plan.paged else {},
+        month_index=plan.index() if plan.paged and len(shared.events) > TIMELINE_LINES_LIMIT else [],
+        overview=overview,
+        count=len(shared.events),
+        filters=filters,
+        show_filters=True,
+        cards=not plan.paged,  # (each line opens on the event's whole account)
+        intro=site.config.timeline_intro,
+        timeline_link={e.id: plan.card_path(e) for e in (overview.background if overview else [])},
+    )
+
+
+def _site_index(site: Site) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Every page worth finding, by group: the sections, then each kind with a page an item."""
+    groups = [("Sections", [(label, path) for label, path in NAVIGATION])]
+    for kind in KINDS.values():
+        if kind.section or kind.name == "page":
+            items = site.by_kind[kind.name]
+            groups.append(
+                (
+                    kind.group,
+                    [(site.title(kind.name, item_id), item_path(kind.name, item_id)) for item_id in items],
+                )
+            )
+    return [(label, entries) for label, entries in groups if entries]
 
 
 def _timeline(path: str, title: str, description: str, lastmod: Any, **context: Any) -> Route:

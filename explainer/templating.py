@@ -7,6 +7,7 @@ source, so later builds skip compiling them.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import jinja2
@@ -47,11 +48,24 @@ def assets(templates: Templates, preview: bool) -> tuple[dict[str, bytes], dict[
     for full_name, path in templates.files(assets=True).items():
         name = full_name.removeprefix(f"{ASSETS_DIR}/")
         data = path.read_bytes()
+        if name.endswith(".css") and not preview:
+            data = compact_css(data)
         stem, dot, suffix = name.rpartition(".")
         hashed = f"{stem}.{fingerprint(data)[:10]}.{suffix}" if dot and not preview else name
         paths[name] = f"{ASSETS_DIR}/{hashed}"
         files[paths[name]] = data
     return files, paths
+
+
+# a CSS string (kept whole), or a comment (dropped)
+_CSS_STRING_OR_COMMENT = re.compile(rb"(\"(?:\\.|[^\"\\\n])*\"|'(?:\\.|[^'\\\n])*')|/\*.*?\*/", re.S)
+
+
+def compact_css(data: bytes) -> bytes:
+    """A published stylesheet without its comments and indentation: what readers download
+    counts against every page's budget (the preview keeps the file as written)."""
+    data = _CSS_STRING_OR_COMMENT.sub(lambda m: m.group(1) or b"", data)
+    return b"\n".join(line.strip() for line in data.splitlines() if line.strip()) + b"\n"
 
 
 def template_location(error: BaseException, templates: Templates) -> Location:

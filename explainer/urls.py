@@ -16,8 +16,32 @@ SECTIONS = {kind.name: kind.section for kind in KINDS.values() if kind.section} 
 LIST_PAGES = {kind.name: kind.list_page for kind in KINDS.values() if kind.list_page}  # an entry an item
 ANCHOR_PREFIX = {kind.name: kind.anchor for kind in KINDS.values() if kind.list_page}
 HOME_PAGE = "home"
+# the sections every page links to, in the header's order
+NAVIGATION = (
+    ("Timeline", "timeline/index.html"),
+    ("Who is who", "actors/index.html"),
+    ("The deal", "deal/index.html"),
+    ("Sticking points", "sticking-points/index.html"),
+    ("Quotes", "quotes/index.html"),
+    ("Glossary", "glossary/index.html"),
+    ("Sources", "sources/index.html"),
+    ("About", "about/index.html"),
+)
+
 RESERVED_PAGE_IDS = frozenset(
-    {*SECTIONS.values(), *LIST_PAGES.values(), "assets", "data", "404", "index", "feed", "sitemap", "changes"}
+    {
+        *SECTIONS.values(),
+        *LIST_PAGES.values(),
+        "assets",
+        "data",
+        "404",
+        "index",
+        "feed",
+        "sitemap",
+        "changes",
+        "search",
+        "pagefind",
+    }
 )
 
 

@@ -53,6 +53,7 @@ class Project:
     """A copy of site_src and templates in a temp folder, where builds can break freely."""
 
     root: Path
+    search: bool = False  # builds index the site for search only when a test asks (test_search.py)
 
     @property
     def src(self) -> Path:
@@ -76,6 +77,7 @@ class Project:
 
     def cli(self, *args: str) -> Run:
         """The real command line, in this process (fast): `build.py ARGS` run in the project."""
+        args = args if self.search else (*args, "--no-search")
         out, err = io.StringIO(), io.StringIO()
         previous = Path.cwd()
         os.chdir(self.root)
@@ -99,6 +101,7 @@ class Project:
 
     def process(self, *args: str, timeout: float = 60) -> Run:
         """`python build.py ARGS` as a separate process, exactly as an editor runs it."""
+        args = args if self.search else (*args, "--no-search")
         done = subprocess.run(
             [sys.executable, str(REPO / "build.py"), *args],
             cwd=self.root,
@@ -124,7 +127,7 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real site_src built once into a temp folder, for tests that only read pages."""
     root = tmp_path_factory.mktemp("built")
     shutil.copytree(REPO / "site_src", root / "site_src")
-    run = Project(root).cli("--quiet")
+    run = Project(root, search=True).cli("--quiet")
     assert run.code == 0, run.err
     return root / "output"
 
@@ -158,7 +161,7 @@ def served_site(tmp_path_factory: pytest.TempPathFactory):
     shutil.copytree(REPO / "site_src", root / "site_src")
     shutil.copytree(REPO / "templates", root / "templates")
     with static_server(root / "output") as url:
-        run = Project(root).cli("--quiet", "--base-url", url)
+        run = Project(root, search=True).cli("--quiet", "--base-url", url)
         assert run.code == 0, run.err
         yield url, root / "output"
 

@@ -38,6 +38,7 @@ PAGE_TYPES = [
     "sources/ap-2024-08-19/index.html",
     "changes/index.html",
     "where-things-stand/index.html",
+    "search/index.html",
     "about/index.html",
     "404.html",
 ]
@@ -304,3 +305,35 @@ def test_citation_links_are_targets_of_24_px(page, site_url: str) -> None:
     for index in range(links.count()):
         box = links.nth(index).bounding_box()
         assert box is not None and box["width"] >= 24 and box["height"] >= 24
+
+
+def test_search_finds_pages_with_their_kind_and_date(page, site_url: str) -> None:
+    """The header's box leads to the search page, which loads Pagefind's index only then."""
+    page.goto(site_url + "index.html")
+    fetched: list[str] = []
+    page.on("request", lambda request: fetched.append(request.url))
+    page.fill("#site-search", "Doha")
+    page.press("#site-search", "Enter")
+    page.wait_for_selector(".search-list li")
+    assert "search/index.html?q=Doha" in page.url
+    first = page.locator(".search-list li").first
+    assert first.locator("mark").count() >= 1, "the words found are marked"
+    kinds = page.locator(".search-list .meta").all_inner_texts()
+    assert any(kind.startswith("Event · ") and "August 2024" in kind for kind in kinds), kinds
+    href = first.locator("a").get_attribute("href")
+    assert href and href.endswith("/index.html")
+    first.locator("a").click()
+    assert page.locator("h1").count() == 1 and "search" not in page.url
+    assert any("/pagefind/" in url for url in fetched)
+    assert Axe().run(page).violations_count == 0
+
+
+def test_without_javascript_the_search_box_leads_to_the_site_index(chromium, site_url: str) -> None:
+    context = chromium.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(site_url + "actors/index.html")
+    page.fill("#site-search", "Rafah")
+    page.press("#site-search", "Enter")
+    assert "search/index.html?q=Rafah" in page.url
+    assert page.locator(".site-index a", has_text="Mediators and Israel meet in Doha").is_visible()
+    context.close()

@@ -112,7 +112,7 @@ def assert_inert_html(html: str, where: str, allowed_scripts: bool = True) -> No
     soup = BeautifulSoup(html, "html.parser")
     for script in soup.find_all("script"):
         assert allowed_scripts, f"{where}: a script element"
-        ours = re.fullmatch(r"(\.\./)*assets/timeline\.[0-9a-f]{10}\.js", script.get("src") or "")
+        ours = re.fullmatch(r"(\.\./)*assets/(timeline|search)\.[0-9a-f]{10}\.js", script.get("src") or "")
         assert ours or script.get("type") == "application/ld+json", f"{where}: {script}"
     for tag in soup.find_all(True):
         assert tag.name not in ("iframe", "object", "embed", "style", "svg") or (

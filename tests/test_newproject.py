@@ -170,7 +170,7 @@ def test_the_wheel_alone_starts_and_builds_a_project(wheel: Path, tmp_path: Path
         [str(explainer), "build"], cwd=work / "mysite", env=env, capture_output=True, text=True
     )
     assert build.returncode == 0, build.stderr
-    assert "Built 22 pages" in build.stdout
+    assert "Built 23 pages" in build.stdout
     where = subprocess.run(
         [str(python), "-c", "import explainer.theme as t; print(t.default_templates())"],
         cwd=work,

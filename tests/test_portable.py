@@ -69,7 +69,8 @@ def build(root: Path, out: str, *options: str, no_fork: bool = False, speedups: 
     if no_fork:
         env["PYTHONPATH"] = os.pathsep.join([str(root / "nofork"), env.get("PYTHONPATH", "")])
     done = subprocess.run(
-        [sys.executable, str(REPO / "build.py"), "--out", out, "--quiet", *options],
+        # (the search index's own sameness is shown in test_search.py)
+        [sys.executable, str(REPO / "build.py"), "--out", out, "--quiet", "--no-search", *options],
         cwd=root,
         env=env,
         capture_output=True,

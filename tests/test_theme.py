@@ -9,6 +9,7 @@ from pathlib import Path
 from conftest import REPO, Project
 from test_build import tree_digest
 
+from explainer.templating import compact_css
 from explainer.theme import Templates, default_templates
 
 
@@ -59,3 +60,14 @@ def test_the_project_folder_is_searched_first_even_before_it_exists(tmp_path: Pa
     assert templates.files()["event.html"] == REPO / "templates/event.html"
     assert "assets/style.css" in templates.files(assets=True)
     assert "assets/style.css" not in templates.files()
+
+
+def test_published_css_loses_comments_and_indentation_not_strings() -> None:
+    written = b'/* a comment */\na::after {\n  content: "/* kept */" / "";\n}\n/* two\n lines */\nb { c: \'it\\\'s /* too */\' }\n'
+    assert (
+        compact_css(written)
+        == b'a::after {\ncontent: "/* kept */" / "";\n}\nb { c: \'it\\\'s /* too */\' }\n'
+    )
+    real = (REPO / "templates/assets/style.css").read_bytes()
+    assert len(compact_css(real)) < len(real) - 500
+    assert compact_css(real).count(b"{") == real.count(b"{"), "every rule is still there"
