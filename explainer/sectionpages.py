@@ -157,6 +157,7 @@ def month(shared: PageData, label: str) -> Route:
         months=[(label, shared.summaries.of(month_events))],  # (the same objects as on filter pages)
         count=len(month_events),
         neighbours=[(name, month_path(evs[0].date)) for name, evs in neighbours],
+        all_months=shared.plan.index_paths(),  # (a jump list, with this month marked)
     )
 
 
@@ -224,5 +225,6 @@ def _timeline(path: str, title: str, description: str, lastmod: Any, **context: 
         "show_filters": False,
         "cards": False,  # each event a line that opens on its whole account (else a line linking to it)
         "month_pages": {},  # a paged timeline's page of each month, by its label
+        "all_months": [],  # on a month's page: every month's label and page
     }
     return Route(path, "timeline.html", title, {**defaults, **context}, description, lastmod)

@@ -25,6 +25,7 @@ PAGE_TYPES = [
     "index.html",
     "timeline/index.html",
     "timeline/by-actor/hamas/index.html",
+    "timeline/by-month/2024-08/index.html",
     "timeline/doha-round/index.html",
     "actors/index.html",
     "actors/hamas/index.html",

@@ -52,3 +52,14 @@ def test_the_first_timeline_page_lists_every_event_under_its_month(built_site: P
         assert link["href"] == f"#{month.h2['id']}"
         month_page = month.h2.a["href"]
         assert (built_site / "timeline" / month_page).is_file(), "each month heading leads to its page"
+
+
+def test_each_month_page_marks_itself_in_its_list_of_months(built_site: Path) -> None:
+    month_pages = sorted((built_site / "timeline/by-month").glob("*/index.html"))
+    assert len(month_pages) > 5
+    for path in month_pages:
+        page = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        links = page.select(".jump a")
+        assert len(links) == len(month_pages)
+        current = [a for a in links if a.get("aria-current") == "page"]
+        assert len(current) == 1 and current[0]["href"] == "index.html", path
