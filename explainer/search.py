@@ -61,8 +61,11 @@ def index(site_folder: Path) -> dict[str, str]:
 
 
 def _mirror(site_folder: Path, mirror: Path) -> None:
+    """The pages worth finding (search_meta's), linked into `mirror` in sorted order."""
     pages = sorted(path.relative_to(site_folder).as_posix() for path in site_folder.rglob("*.html"))
     for page in pages:
+        if page.startswith(_NOT_SEARCHED):
+            continue  # (Pagefind would read it only to find it has nothing to index)
         target = mirror / page
         target.parent.mkdir(parents=True, exist_ok=True)
         try:
