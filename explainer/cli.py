@@ -128,6 +128,12 @@ def _common_options(parser: argparse.ArgumentParser, top_level: bool) -> None:
         default=default(False),
         help="build without the search index (Pagefind); the search page then lists every page",
     )
+    parser.add_argument(
+        "--no-cards",
+        action="store_true",
+        default=default(False),
+        help="build without the social cards (a picture a page, for links shared in chats)",
+    )
     parser.add_argument("--debug", action="store_true", default=default(False), help="show tracebacks")
     parser.add_argument("--quiet", action="store_true", default=default(False), help="print only problems")
 
@@ -221,7 +227,10 @@ def run(args: argparse.Namespace, exit_when_done: bool = False) -> int:
 
 
 def _project(
-    args: argparse.Namespace, placeholders: Literal["skip", "warn", "fail"], search: bool = False
+    args: argparse.Namespace,
+    placeholders: Literal["skip", "warn", "fail"],
+    search: bool = False,
+    cards: bool = False,
 ) -> Project:
     from .pipeline import Project
 
@@ -233,6 +242,7 @@ def _project(
         jobs=args.jobs,
         placeholders=placeholders,
         search=search,
+        cards=cards,
     )
 
 
@@ -272,6 +282,7 @@ def _build(args: argparse.Namespace, exit_when_done: bool = False) -> int:
         "base_url": args.base_url,
         "strict": args.strict,
         "search": not args.no_search,
+        "cards": not args.no_cards,
     }
     inputs = stamps(args.src, *Templates.of(args.templates).layers)
     last = state.unchanged(options, inputs, out)
@@ -292,7 +303,10 @@ def _build(args: argparse.Namespace, exit_when_done: bool = False) -> int:
         speedups.pause_collector()
     from .pipeline import build
 
-    result = build(_project(args, "fail" if args.strict else "skip", search=not args.no_search), state)
+    result = build(
+        _project(args, "fail" if args.strict else "skip", search=not args.no_search, cards=not args.no_cards),
+        state,
+    )
     summary = {"pages": result.rendered.pages, "files": result.rendered.count}
     state.save(options, inputs, out, result.rendered.digests, summary)
     drafts = f", {result.site.drafts} draft(s) skipped" if result.site.drafts else ""

@@ -12,6 +12,8 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from .dates import human_range
+from .kinds import KINDS
 from .model import Actor, Event
 from .resolve import Site
 from .routes import Route
@@ -57,3 +59,15 @@ def script_json(data: Any) -> str:
     """JSON safe inside <script>: '<', '>' and '&' escaped, so '</script>' cannot appear."""
     text = json.dumps(data, ensure_ascii=False, sort_keys=False, separators=(",", ":"))
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def kind_and_date(route: Route) -> tuple[str, str]:
+    """What a page is ('Event', 'Actor', ... 'Overview' for the rest) and, for an event, when."""
+    kind = KINDS[route.kind].label.capitalize() if route.kind else "Overview"
+    event = route.context.get("event") if route.kind == "event" else None
+    return kind, human_range(event.date, event.end_date) if event is not None else ""
+
+
+def page_kind(route: Route) -> str:
+    """What a page is, and when for an event, in one line: 'Event · 15–16 August 2024'."""
+    return " · ".join(part for part in kind_and_date(route) if part)

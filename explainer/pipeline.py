@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from . import search, speedups
+from . import cards, metadata, search, speedups
 from .ahead import AheadConversion, pays_off
 from .cache import BuildState
 from .errors import BuildFailed, ContentError
@@ -42,6 +42,7 @@ class Project:
     jobs: int | None = None  # processes to build with (None: the usable cores; 1: this one only)
     placeholders: Literal["skip", "warn", "fail"] = "skip"  # what to do about them (placeholders.py)
     search: bool = False  # whether a build indexes its pages for search (search.py)
+    cards: bool = False  # whether a build makes a social card for every page (cards.py)
 
 
 @dataclass
@@ -74,6 +75,7 @@ class Builder:
         self.renderer = PageRenderer(
             project.templates, preview=preview, compiled=compiled, once=once, workers=project.jobs
         )
+        self.renderer.cards = project.cards and not preview
         self.site: Site | None = None  # the last site resolved without errors
 
     def assemble(self, sink: Staging | None = None) -> BuildResult:
@@ -136,6 +138,18 @@ class Builder:
         return BuildResult(site, rendered, time.perf_counter() - started, loaded.files_read, timings, left)
 
 
+def _stage_cards(builder: Builder, result: BuildResult, staging: Staging, state: BuildState | None) -> None:
+    """A social card for every page (cards.py), kept in the cache between builds."""
+    pages = {
+        route.path: (route.title, metadata.page_kind(route))
+        for route in builder.renderer.last.routes
+        if route.path.endswith(".html")
+    }
+    folder = state.folder / "cards" if state else None
+    for path, data in cards.make(pages, result.site.config.title, folder).items():
+        result.rendered.digests[path] = staging.put(path, data)
+
+
 @contextlib.contextmanager
 def _collector_paused() -> Iterator[None]:
     """The cycle collector stays off while a build runs (see speedups.pause_collector; a build
@@ -176,6 +190,10 @@ def build(project: Project, state: BuildState | None = None) -> BuildResult:
             indexed = time.perf_counter()
             result.rendered.digests.update(search.index(staging.folder))
             result.timings["search"] = time.perf_counter() - indexed
+        if project.cards:
+            drawn = time.perf_counter()
+            _stage_cards(builder, result, staging, state)
+            result.timings["cards"] = time.perf_counter() - drawn
         staging.commit()
     except BaseException:
         staging.abort()

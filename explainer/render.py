@@ -19,6 +19,7 @@ from markupsafe import Markup
 
 from . import metadata, routes, schedule, urls
 from .ahead import AheadConversion
+from .cards import card_path
 from .dates import human_range
 from .errors import ContentError
 from .finish import PageFinisher, absolute_url, relative_root, site_root_path
@@ -67,9 +68,10 @@ class Rendered:
         return len(self.files) + len(self.digests)
 
 
-def _shared(site: Site, base_url: str, preview: bool) -> dict[str, Any]:
+def _shared(site: Site, base_url: str, preview: bool, cards: bool) -> dict[str, Any]:
     """What every template gets."""
     return {
+        "card_path": card_path if cards else None,  # (None: the build makes no social cards)
         "config": site.config,
         "base_url": base_url,
         "absolute_url": lambda path="": absolute_url(base_url, path),
@@ -86,12 +88,13 @@ def _site_key(
     term_names: dict[str, str],
     asset_paths: dict[str, str],
     preview: bool,
+    cards: bool,
 ) -> str:
     """What every page depends on: the notes at its foot, the settings, the glossary, the
     navigation and the assets' names."""
     notes_keys = [template_keys.get(f"partials/{name}.html") for name in ("notes", "note")]
     settings = (notes_keys, base_url, site.config, sorted(term_names.items()), urls.NAVIGATION)
-    return fingerprint(repr((*settings, asset_paths, preview)))
+    return fingerprint(repr((*settings, asset_paths, preview, cards)))
 
 
 def _collect(rendered: Rendered, plan: Plan, staged: bool, fresh: dict[str, RenderedPage]) -> None:
@@ -126,6 +129,7 @@ class PageRenderer:
         a next render reuse pages (their keys: 2 s of a cold build at 10,000 events)."""
         self.templates = Templates.of(templates)
         self.preview, self.once = preview, once
+        self.cards = False  # whether pages name a social card (the build makes them: cards.py)
         self.workers = workers if workers is not None else min(2, usable_cores())
         self.markdown = MarkdownRenderer()
         self.helpers = PageHelpers(self.markdown)
@@ -169,7 +173,7 @@ class PageRenderer:
         template_keys = self._template_keys()
         if self._template_keys.moved:
             self.env.cache.clear()  # (jinja2 would keep a template whose file is now overridden)
-        site_key = _site_key(site, base_url, template_keys, term_names, asset_paths, self.preview)
+        site_key = _site_key(site, base_url, template_keys, term_names, asset_paths, self.preview, self.cards)
         settings = (site_key, template_keys)
         plan = self.last.plan(site, settings)
         self.producer.start(plan.changed)
@@ -185,7 +189,7 @@ class PageRenderer:
             return rendered, errors
         finish = PageFinisher(site, notes.render, note.render)
         self._standalone = functools.partial(finish, root=absolute_url(base_url), standalone=True)
-        shared = _shared(site, base_url, self.preview)
+        shared = _shared(site, base_url, self.preview, self.cards)
         job = schedule.Job(self, todo, site, base_url, shared, finish)
         fresh, job_errors = schedule.run(job, self.workers, self.spawn_spec)
         errors += job_errors

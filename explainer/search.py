@@ -18,9 +18,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .cache import digest
-from .dates import human_range
 from .errors import OutputError
-from .kinds import KINDS
+from .metadata import kind_and_date
 
 if TYPE_CHECKING:
     from .resolve import Site
@@ -37,11 +36,8 @@ def search_meta(route: Route, site: Site) -> dict[str, str] | None:
     them to Pagefind as metadata); None for a page left out of the index."""
     if not route.path.endswith(".html") or route.path.startswith(_NOT_SEARCHED):
         return None
-    event = route.context.get("event") if route.kind == "event" else None
-    return {
-        "kind": KINDS[route.kind].label.capitalize() if route.kind else "Overview",
-        "date": human_range(event.date, event.end_date) if event is not None else "",
-    }
+    kind, date = kind_and_date(route)
+    return {"kind": kind, "date": date}
 
 
 def index(site_folder: Path) -> dict[str, str]:

@@ -54,6 +54,7 @@ class Project:
 
     root: Path
     search: bool = False  # builds index the site for search only when a test asks (test_search.py)
+    cards: bool = False  # and make social cards only when a test asks (test_cards.py)
 
     @property
     def src(self) -> Path:
@@ -77,7 +78,7 @@ class Project:
 
     def cli(self, *args: str) -> Run:
         """The real command line, in this process (fast): `build.py ARGS` run in the project."""
-        args = args if self.search else (*args, "--no-search")
+        args = self._options(args)
         out, err = io.StringIO(), io.StringIO()
         previous = Path.cwd()
         os.chdir(self.root)
@@ -91,6 +92,10 @@ class Project:
             os.chdir(previous)
         return Run(code, out.getvalue(), err.getvalue())
 
+    def _options(self, args: tuple[str, ...]) -> tuple[str, ...]:
+        """The command line, with the costly extras off unless the test asked for them."""
+        return (*args, *(() if self.search else ("--no-search",)), *(() if self.cards else ("--no-cards",)))
+
     def template(self, name: str) -> Path:
         """The project's own copy of a default template, made on first use (an override)."""
         path = self.root / "templates" / name
@@ -101,7 +106,7 @@ class Project:
 
     def process(self, *args: str, timeout: float = 60) -> Run:
         """`python build.py ARGS` as a separate process, exactly as an editor runs it."""
-        args = args if self.search else (*args, "--no-search")
+        args = self._options(args)
         done = subprocess.run(
             [sys.executable, str(REPO / "build.py"), *args],
             cwd=self.root,
@@ -127,7 +132,7 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real site_src built once into a temp folder, for tests that only read pages."""
     root = tmp_path_factory.mktemp("built")
     shutil.copytree(REPO / "site_src", root / "site_src")
-    run = Project(root, search=True).cli("--quiet")
+    run = Project(root, search=True, cards=True).cli("--quiet")
     assert run.code == 0, run.err
     return root / "output"
 
@@ -161,7 +166,7 @@ def served_site(tmp_path_factory: pytest.TempPathFactory):
     shutil.copytree(REPO / "site_src", root / "site_src")
     shutil.copytree(REPO / "templates", root / "templates")
     with static_server(root / "output") as url:
-        run = Project(root, search=True).cli("--quiet", "--base-url", url)
+        run = Project(root, search=True, cards=True).cli("--quiet", "--base-url", url)
         assert run.code == 0, run.err
         yield url, root / "output"
 

@@ -70,7 +70,16 @@ def build(root: Path, out: str, *options: str, no_fork: bool = False, speedups: 
         env["PYTHONPATH"] = os.pathsep.join([str(root / "nofork"), env.get("PYTHONPATH", "")])
     done = subprocess.run(
         # (the search index's own sameness is shown in test_search.py)
-        [sys.executable, str(REPO / "build.py"), "--out", out, "--quiet", "--no-search", *options],
+        [
+            sys.executable,
+            str(REPO / "build.py"),
+            "--out",
+            out,
+            "--quiet",
+            "--no-search",
+            "--no-cards",
+            *options,
+        ],
         cwd=root,
         env=env,
         capture_output=True,

@@ -15,7 +15,7 @@ from explainer.search import MIRROR, SEARCH_FOLDER, _pagefind
 
 
 def _searchable(project: Project) -> Project:
-    return Project(project.root, search=True)
+    return Project(project.root, search=True)  # (cards stay off: test_cards.py)
 
 
 def test_a_build_indexes_its_pages_and_a_second_build_has_nothing_to_do(project: Project) -> None:

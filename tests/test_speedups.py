@@ -24,7 +24,15 @@ def _build(project: Project, out: str, setting: str) -> dict[str, str]:
     """A cold build as its own process (the collector, the exit and the fork are process-wide)."""
     shutil.rmtree(project.root / ".cache", ignore_errors=True)
     done = subprocess.run(
-        [sys.executable, str(REPO / "build.py"), "--out", out, "--quiet", "--no-search"],  # (see test_search)
+        [
+            sys.executable,
+            str(REPO / "build.py"),
+            "--out",
+            out,
+            "--quiet",
+            "--no-search",
+            "--no-cards",
+        ],  # (see test_search)
         cwd=project.root,
         env={**os.environ, speedups.ENV_SWITCH: setting},
         capture_output=True,

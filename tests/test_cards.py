@@ -1,0 +1,79 @@
+"""Social cards: every page names a 1200x630 PNG of its own (`og:image`), drawn with the
+shipped font, kept in the cache by what is on it, so a build draws only the cards whose words
+changed; `--no-cards` leaves them, and the tags naming them, out."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from bs4 import BeautifulSoup
+from conftest import Project
+from PIL import Image
+
+from explainer.cache import CACHE_DIR
+from explainer.cards import FONTS, card_path, draw
+
+
+def _meta(html: str) -> dict[str, str]:
+    soup = BeautifulSoup(html, "html.parser")
+    return {
+        tag.get("property") or tag.get("name"): tag["content"]
+        for tag in soup.select("meta[property], meta[name]")
+        if tag.get("content") is not None
+    }
+
+
+def test_every_page_names_its_own_card(built_site: Path) -> None:
+    pages = sorted(built_site.rglob("*.html"))
+    cards = set()
+    for page in pages:
+        meta = _meta(page.read_text(encoding="utf-8"))
+        relative = page.relative_to(built_site).as_posix()
+        assert meta["twitter:card"] == "summary_large_image", relative
+        assert meta["og:image:alt"] and meta["og:image:width"] == "1200", relative
+        path = urlsplit(meta["og:image"]).path.split("/gaza-talks/", 1)[-1]
+        assert path == card_path(relative)
+        with Image.open(built_site / path) as image:
+            assert image.size == (1200, 630) and image.format == "PNG"
+        cards.add(path)
+    assert len(cards) == len(pages), "a card a page"
+
+
+def test_a_build_draws_only_the_cards_whose_words_changed(project: Project) -> None:
+    drawing = Project(project.root, cards=True)
+    assert drawing.cli("--quiet").code == 0
+    kept = project.root / CACHE_DIR / "cards"
+    before = {path.name for path in kept.iterdir()}
+    card = project.out / card_path("timeline/doha-round/index.html")
+    old = card.read_bytes()
+    other = (project.out / card_path("actors/hamas/index.html")).read_bytes()
+    event = project.src / "events/doha-round.md"
+    event.write_text(
+        event.read_text().replace("title: Mediators and Israel meet in Doha", "title: Talks in Doha")
+    )
+    assert drawing.cli("--quiet").code == 0
+    after = {path.name for path in kept.iterdir()}
+    assert len(after - before) == 1, "one card drawn anew"
+    assert card.read_bytes() != old
+    assert (project.out / card_path("actors/hamas/index.html")).read_bytes() == other
+
+
+def test_no_cards_leaves_them_and_their_tags_out(project: Project) -> None:
+    assert project.cli("--quiet").code == 0  # (the test project builds with --no-cards)
+    assert not (project.out / "cards").exists()
+    meta = _meta((project.out / "index.html").read_text(encoding="utf-8"))
+    assert "og:image" not in meta and meta["twitter:card"] == "summary"
+
+
+def test_a_long_title_stays_on_the_card() -> None:
+    """Lines are measured in the shipped font; a title too long for four lines ends in …"""
+    assert (FONTS / "LICENSE").read_text().count("Bitstream") > 1, "the font's licence ships with it"
+    long = " ".join(["Negotiations"] * 30)
+    with Image.open(io.BytesIO(draw("A site", long, "Event · 1 August 2024"))) as image:
+        assert image.size == (1200, 630)
+        right_margin = image.crop((1130, 100, 1200, 500))
+        assert right_margin.getcolors() and len(right_margin.getcolors()) == 1, (
+            "nothing drawn past the margin"
+        )
