@@ -19,6 +19,8 @@ from explainer.cache import CACHE_DIR
 from explainer.cli import main
 
 REPO = Path(__file__).resolve().parents[1]
+# a build as a process, without the costly extras (tested on their own: test_search, test_cards)
+LEAN_BUILD = ("--quiet", "--no-search", "--no-cards")
 MEMORY = Path("/dev/shm")  # a RAM-backed folder, where the system has one (Linux)
 MEMORY_NEEDED = 4 * 2**30  # what the suite's temp folders may take, with room to spare
 

@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import REPO
+from conftest import LEAN_BUILD, REPO
 from test_build import tree_digest
 
 from explainer.ahead import AHEAD_FROM
@@ -69,17 +69,7 @@ def build(root: Path, out: str, *options: str, no_fork: bool = False, speedups: 
     if no_fork:
         env["PYTHONPATH"] = os.pathsep.join([str(root / "nofork"), env.get("PYTHONPATH", "")])
     done = subprocess.run(
-        # (the search index's own sameness is shown in test_search.py)
-        [
-            sys.executable,
-            str(REPO / "build.py"),
-            "--out",
-            out,
-            "--quiet",
-            "--no-search",
-            "--no-cards",
-            *options,
-        ],
+        [sys.executable, str(REPO / "build.py"), "--out", out, *LEAN_BUILD, *options],
         cwd=root,
         env=env,
         capture_output=True,

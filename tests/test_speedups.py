@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 import markupsafe
 import pytest
-from conftest import REPO, Project
+from conftest import LEAN_BUILD, REPO, Project
 from hypothesis import example, given
 from hypothesis import strategies as st
 from markupsafe import Markup
@@ -24,15 +24,7 @@ def _build(project: Project, out: str, setting: str) -> dict[str, str]:
     """A cold build as its own process (the collector, the exit and the fork are process-wide)."""
     shutil.rmtree(project.root / ".cache", ignore_errors=True)
     done = subprocess.run(
-        [
-            sys.executable,
-            str(REPO / "build.py"),
-            "--out",
-            out,
-            "--quiet",
-            "--no-search",
-            "--no-cards",
-        ],  # (see test_search)
+        [sys.executable, str(REPO / "build.py"), "--out", out, *LEAN_BUILD],
         cwd=project.root,
         env={**os.environ, speedups.ENV_SWITCH: setting},
         capture_output=True,
