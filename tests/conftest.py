@@ -134,7 +134,7 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real site_src built once into a temp folder, for tests that only read pages."""
     root = tmp_path_factory.mktemp("built")
     shutil.copytree(REPO / "site_src", root / "site_src")
-    run = Project(root, search=True, cards=True).cli("--quiet")
+    run = Project(root, search=True).cli("--quiet")  # (cards: test_cards.py builds its own)
     assert run.code == 0, run.err
     return root / "output"
 

@@ -5,11 +5,13 @@ changed; `--no-cards` leaves them, and the tags naming them, out."""
 from __future__ import annotations
 
 import io
+import shutil
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import pytest
 from bs4 import BeautifulSoup
-from conftest import Project
+from conftest import REPO, Project
 from PIL import Image
 
 from explainer.cache import CACHE_DIR
@@ -25,7 +27,17 @@ def _meta(html: str) -> dict[str, str]:
     }
 
 
-def test_every_page_names_its_own_card(built_site: Path) -> None:
+@pytest.fixture(scope="module")
+def carded_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real site built with its cards (the session's built_site is built without)."""
+    root = tmp_path_factory.mktemp("carded")
+    shutil.copytree(REPO / "site_src", root / "site_src")
+    assert Project(root, cards=True).cli("--quiet").code == 0
+    return root / "output"
+
+
+def test_every_page_names_its_own_card(carded_site: Path) -> None:
+    built_site = carded_site
     pages = sorted(built_site.rglob("*.html"))
     cards = set()
     for page in pages:

@@ -11,7 +11,7 @@ import sys
 import textwrap
 
 from bs4 import BeautifulSoup
-from conftest import REPO, Project
+from conftest import LEAN_BUILD, REPO, Project
 
 TOY_BUILD = textwrap.dedent(
     """
@@ -63,7 +63,7 @@ def _toy_build(project: Project, *args: str) -> subprocess.CompletedProcess[str]
     script = project.root / "toy_build.py"
     script.write_text(TOY_BUILD, encoding="utf-8")
     return subprocess.run(
-        [sys.executable, str(script), "--quiet", *args],
+        [sys.executable, str(script), *LEAN_BUILD, *args],
         cwd=project.root,
         env={**os.environ, "PYTHONPATH": str(REPO)},
         capture_output=True,

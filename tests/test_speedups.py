@@ -85,7 +85,7 @@ def test_the_switch_turns_all_or_named_speedups_off(
 
 def test_debug_says_which_speedups_are_off_and_why(project: Project) -> None:
     done = subprocess.run(
-        [sys.executable, str(REPO / "build.py"), "--debug", "--quiet"],
+        [sys.executable, str(REPO / "build.py"), "--debug", *LEAN_BUILD],
         cwd=project.root,
         env={**os.environ, speedups.ENV_SWITCH: "-fork"},
         capture_output=True,
