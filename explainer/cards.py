@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import os
 import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 from pathlib import Path
@@ -78,18 +79,24 @@ def draw(site_title: str, title: str, about: str) -> bytes:
     return out.getvalue()
 
 
-def make(pages: dict[str, tuple[str, str]], site_title: str, cache_folder: Path | None) -> dict[str, bytes]:
-    """The card of every page ({page path: (title, what it is)}), by card path; drawn only
-    when the cache has no card with the same words."""
+def make(
+    pages: dict[str, tuple[str, str]],
+    site_title: str,
+    cache_folder: Path | None,
+    put: Callable[[str, bytes], str],
+) -> dict[str, str]:
+    """The card of every page ({page path: (title, what it is)}), handed to `put` (which
+    stages a file and returns its digest) one at a time; drawn only when the cache has no card
+    with the same words. The digest of each card, by its path."""
     if cache_folder is not None:
         cache_folder.mkdir(parents=True, exist_ok=True)
-    cards: dict[str, bytes] = {}
+    cards: dict[str, str] = {}
     missing: dict[str, tuple[str, str, Path | None]] = {}
     for page, (title, about) in pages.items():
         key = digest("\0".join((DESIGN, site_title, title, about)).encode("utf-8"))
         kept = cache_folder / f"{key}.png" if cache_folder is not None else None
         if kept is not None and kept.is_file():
-            cards[card_path(page)] = kept.read_bytes()
+            cards[card_path(page)] = put(card_path(page), kept.read_bytes())
         else:
             missing[card_path(page)] = (title, about, kept)
 
@@ -104,5 +111,6 @@ def make(pages: dict[str, tuple[str, str]], site_title: str, cache_folder: Path 
 
     # (two threads: Pillow lets go of the interpreter while it draws and compresses)
     with ThreadPoolExecutor(max_workers=min(2, os.cpu_count() or 1)) as pool:
-        cards.update(zip(missing, pool.map(made, missing.values()), strict=True))
+        for path, data in zip(missing, pool.map(made, missing.values()), strict=True):
+            cards[path] = put(path, data)  # (here, in this thread: staging is not shared)
     return cards

@@ -146,8 +146,7 @@ def _stage_cards(builder: Builder, result: BuildResult, staging: Staging, state:
         if route.path.endswith(".html")
     }
     folder = state.folder / "cards" if state else None
-    for path, data in cards.make(pages, result.site.config.title, folder).items():
-        result.rendered.digests[path] = staging.put(path, data)
+    result.rendered.digests.update(cards.make(pages, result.site.config.title, folder, staging.put))
 
 
 @contextlib.contextmanager
