@@ -1,7 +1,8 @@
 """Social cards: a 1200x630 PNG for every page (the site's title, the page's title, its kind
 and date), what a link shared in a chat or on social media shows (`og:image`). Drawn with
-Pillow in DejaVu Sans, shipped in explainer/fonts/ with its licence (version 2.37), so every
-machine draws the same picture; kept in `.cache/explainer/cards/` by a digest of what is on
+Pillow in DejaVu Sans, shipped in explainer/fonts/ with its licence (version 2.37), so cards
+look alike wherever they are drawn (where Pillow lacks its text-shaping library, raqm, some
+scripts may be set less well); kept in `.cache/explainer/cards/` by a digest of what is on
 the card, so a build draws only the cards whose words changed, and a build with nothing
 changed draws none.
 """
@@ -13,7 +14,6 @@ import os
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -35,11 +35,18 @@ def card_path(page: str) -> str:
     return f"cards/{stem.removesuffix('.html')}.png"
 
 
-@cache
+_THREAD = threading.local()  # (each drawing thread its own fonts: Pillow's are not shared safely)
+
+
 def _font(bold: bool, size: int) -> ImageFont.FreeTypeFont:
     from PIL import ImageFont
 
-    return ImageFont.truetype(str(FONTS / ("DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf")), size)
+    fonts: dict[tuple[bool, int], ImageFont.FreeTypeFont] = _THREAD.__dict__.setdefault("fonts", {})
+    if (bold, size) not in fonts:
+        fonts[bold, size] = ImageFont.truetype(
+            str(FONTS / ("DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf")), size
+        )
+    return fonts[bold, size]
 
 
 def _wrap(text: str, size: int) -> list[str]:

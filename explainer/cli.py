@@ -181,7 +181,13 @@ def run(args: argparse.Namespace, exit_when_done: bool = False) -> int:
     if command in NEEDS_A_PROJECT:
         from .preflight import check_folders
 
-        check_folders(args.src, args.templates, args.out, src_given=args.src != Path("site_src"))
+        check_folders(
+            args.src,
+            args.templates,
+            args.out,
+            src_given=args.src != Path("site_src"),
+            templates_given=args.templates != Path("templates"),
+        )
     if command in ("init", "templates", "schema"):
         return _project_files(args, command)
     if command == "new":
@@ -251,6 +257,10 @@ def _project_files(args: argparse.Namespace, command: str) -> int:
     if command == "schema":
         from .schemas import target_of, write_schemas
 
+        if args.folder.exists() and not args.folder.is_dir():
+            raise UsageError(
+                f"{display_path(args.folder)} is a file: name a folder to write the schemas into"
+            )
         for path in write_schemas(args.folder):
             _say(args, f"Wrote {display_path(path)} (for {target_of(path.name)})")
         return EXIT_OK

@@ -24,7 +24,11 @@ SCHEMAS_DIR = "schemas"
 
 def init(target: Path) -> str:
     """Make a new project in `target` (new or empty); what to do next, for the editor."""
-    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+    if target.exists() and not target.is_dir():
+        raise UsageError(
+            f"{display_path(target)} is a file: init makes a new project in a new or empty folder"
+        )
+    if target.exists() and any(target.iterdir()):
         raise UsageError(
             f"{display_path(target)} is not empty: init makes a new project in a new or empty folder, "
             "so nothing there is overwritten"

@@ -55,7 +55,7 @@ def _empty_sections(text: str) -> Iterator[tuple[int, str]]:
     """Headings with nothing under them (no text, no subsection) before the next heading of
     the same level or higher, or the end."""
     open_headings: list[list[Any]] = []  # [line offset, level, title, has content], outermost first
-    in_fence = False
+    in_fence = ""  # the fence that opened the code block we are in, if any
 
     def close(level: int) -> Iterator[tuple[int, str]]:
         while open_headings and open_headings[-1][1] >= level:
@@ -64,8 +64,9 @@ def _empty_sections(text: str) -> Iterator[tuple[int, str]]:
                 yield offset, f"the section '{title}' is empty: write it, or remove the heading"
 
     for offset, line in enumerate(text.splitlines()):
-        if _FENCE.match(line):
-            in_fence = not in_fence
+        fence = _FENCE.match(line)
+        if fence and (not in_fence or fence.group(1) == in_fence):
+            in_fence = "" if in_fence else fence.group(1)  # (a fence closes only with its own kind)
         heading = None if in_fence else _HEADING.match(line)
         if heading:
             level = len(heading.group(1))

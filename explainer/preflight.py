@@ -16,6 +16,12 @@ from .theme import Templates
 
 SITE_FILE = "site.yaml"
 PORTS_TRIED = 50  # how far past a busy port to look for a free one
+# a port in use, or one the system keeps (Windows reports its own socket codes)
+_TAKEN = {
+    errno.EADDRINUSE,
+    errno.EACCES,
+    *(getattr(errno, n) for n in ("WSAEADDRINUSE", "WSAEACCES") if hasattr(errno, n)),
+}
 
 
 def _project_above(folder: Path) -> Path | None:
@@ -26,7 +32,9 @@ def _project_above(folder: Path) -> Path | None:
     return None
 
 
-def check_folders(src: Path, templates: Path, out: Path, src_given: bool) -> None:
+def check_folders(
+    src: Path, templates: Path, out: Path, src_given: bool, templates_given: bool = False
+) -> None:
     """The content and template folders are there, and we are not inside the output."""
     here = Path.cwd().resolve()
     if here == out.resolve() or out.resolve() in here.parents:
@@ -51,6 +59,8 @@ def check_folders(src: Path, templates: Path, out: Path, src_given: bool) -> Non
             f"the content folder {display_path(src)} does not exist: {hint}, "
             "or start a new project with `explainer init FOLDER`"
         )
+    if templates_given and not templates.is_dir():
+        raise UsageError(f"the templates folder {display_path(templates)} does not exist: check --templates")
     if not Templates.of(templates).found:
         raise UsageError(
             f"no templates: {display_path(templates)} does not exist and this copy of explainer has no "
@@ -62,9 +72,8 @@ def check_port(host: str, port: int) -> None:
     """The preview's port is free (checked before the first build, not after it)."""
     if _free(host, port):
         return
-    free = next(
-        (candidate for candidate in range(port + 1, port + PORTS_TRIED) if _free(host, candidate)), None
-    )
+    candidates = range(port + 1, min(port + PORTS_TRIED, 65536))
+    free = next((candidate for candidate in candidates if _free(host, candidate)), None)
     suggestion = f"; try --port {free}, which is free" if free else "; choose another with --port"
     raise UsageError(f"port {port} on {host} is already in use (another preview?){suggestion}")
 
@@ -77,7 +86,7 @@ def _free(host: str, port: int) -> bool:
         try:
             probe.bind((host, port))
         except OSError as error:
-            if error.errno in (errno.EADDRINUSE, errno.EACCES):
+            if error.errno in _TAKEN:
                 return False
             raise UsageError(
                 f"cannot listen on {host}:{port} ({error.strerror}); check --host and --port"

@@ -402,7 +402,8 @@ def serve(
             server.watch(str(path))
         elif path.parent.is_dir():  # (a project that has no templates of its own yet)
             watcher.awaited.append(str(path))
-    url = f"http://{'127.0.0.1' if host in ('', '0.0.0.0') else host}:{port}/"
+    shown = "127.0.0.1" if host in ("", "0.0.0.0") else f"[{host}]" if ":" in host else host
+    url = f"http://{shown}:{port}/"
     loop = IOLoop.current()
     preview.loop = loop
     if host not in ("127.0.0.1", "localhost", "::1"):

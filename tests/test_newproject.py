@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -181,3 +182,23 @@ def test_the_wheel_alone_starts_and_builds_a_project(wheel: Path, tmp_path: Path
     ).stdout.strip()
     assert Path(where).is_relative_to(Path(site_packages)), "the templates came from the wheel"
     assert (work / "mysite/output/assets").is_dir()
+
+
+def test_more_usage_mistakes_each_say_what_to_do(project: Project, tmp_path: Path) -> None:
+    """A mistyped --templates, a file where a folder is wanted, a busy port at the top of the range."""
+    typo = project.cli("--templates", "mytemplates")
+    assert typo.code == 2 and "the templates folder mytemplates does not exist" in typo.err
+    (project.root / "afile").write_text("mine")
+    for command in (("init", "afile"), ("schema", "afile")):
+        run = project.cli(*command)
+        assert run.code == 2 and "afile is a file" in run.err, command
+    assert (project.root / "afile").read_text() == "mine"
+    with socket.socket() as busy:
+        try:
+            busy.bind(("127.0.0.1", 65535))
+        except OSError:
+            pytest.skip("port 65535 is taken already: this part needs it")
+        busy.listen()
+        run = project.cli("serve", "--port", "65535")
+    assert run.code == 2 and "port 65535 on 127.0.0.1 is already in use" in run.err
+    assert "Traceback" not in run.err and "internal error" not in run.err

@@ -31,7 +31,10 @@ function entry(data) {
   return item;
 }
 
+let latest = 0; // (a slower, earlier search must not overwrite a later one's results)
+
 async function search(query) {
+  const asked = ++latest;
   history.replaceState(null, "", query ? "?q=" + encodeURIComponent(query) : location.pathname);
   if (!query.trim()) return results.replaceChildren();
   let found;
@@ -41,6 +44,7 @@ async function search(query) {
     return say("Search is not available here (it is built with the published site); every page is listed below.");
   }
   const shown = await Promise.all(found.results.slice(0, 20).map((result) => result.data()));
+  if (asked !== latest) return;
   const count = found.results.length;
   say(count ? `${count} page${count === 1 ? "" : "s"} found${count > 20 ? ", the first 20 shown" : ""}.` : "Nothing found: try other words, or the index below.");
   if (shown.length) results.append(Object.assign(document.createElement("ol"), { className: "search-list" }));
@@ -51,8 +55,8 @@ document.querySelector(".search-form").addEventListener("submit", (event) => {
   event.preventDefault();
   search(field.value);
 });
-const asked = new URLSearchParams(location.search).get("q");
-if (asked) {
-  field.value = asked;
-  search(asked);
+const fromAddress = new URLSearchParams(location.search).get("q");
+if (fromAddress) {
+  field.value = fromAddress;
+  search(fromAddress);
 }
