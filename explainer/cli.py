@@ -68,6 +68,18 @@ COMMANDS = (
 NEEDS_A_PROJECT = ("build", "check", "serve", "new", "templates")
 
 
+SWITCHES = (  # the on/off options every command accepts
+    (
+        "--strict",
+        "fail on placeholders left in the content (example.org addresses, TODO, TK, Lorem ipsum, empty sections)",
+    ),
+    ("--no-search", "build without the search index (Pagefind); the search page then lists every page"),
+    ("--no-cards", "build without the social cards (a picture a page, for links shared in chats)"),
+    ("--debug", "show tracebacks"),
+    ("--quiet", "print only problems"),
+)
+
+
 def _base_url(value: str) -> str:
     problem = web_url_problem(value)
     if problem:
@@ -116,26 +128,8 @@ def _common_options(parser: argparse.ArgumentParser, top_level: bool) -> None:
         metavar="N",
         help="processes to build with (default: the usable cores, at most 2 are used; 1: one process)",
     )
-    parser.add_argument(
-        "--strict",
-        action="store_true",
-        default=default(False),
-        help="fail on placeholders left in the content (example.org addresses, TODO, TK, Lorem ipsum, empty sections)",
-    )
-    parser.add_argument(
-        "--no-search",
-        action="store_true",
-        default=default(False),
-        help="build without the search index (Pagefind); the search page then lists every page",
-    )
-    parser.add_argument(
-        "--no-cards",
-        action="store_true",
-        default=default(False),
-        help="build without the social cards (a picture a page, for links shared in chats)",
-    )
-    parser.add_argument("--debug", action="store_true", default=default(False), help="show tracebacks")
-    parser.add_argument("--quiet", action="store_true", default=default(False), help="print only problems")
+    for flag, meaning in SWITCHES:
+        parser.add_argument(flag, action="store_true", default=default(False), help=meaning)
 
 
 def parser() -> argparse.ArgumentParser:
