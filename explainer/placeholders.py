@@ -36,12 +36,16 @@ def _texts(value: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, 
             yield from _texts(item, (*path, index))
 
 
-def _marks(text: str) -> Iterator[tuple[int, str]]:
+REAL_ADDRESS = "replace it with the real one"
+PUBLISHED_ADDRESS = "set where the site will be published, or pass --base-url"  # (site.yaml's base_url)
+
+
+def _marks(text: str, address_fix: str = REAL_ADDRESS) -> Iterator[tuple[int, str]]:
     """(line offset, what is wrong) for every placeholder mark in a text."""
     for offset, line in enumerate(text.splitlines()):
         for found in _MARKS.finditer(line):
             if found["address"]:
-                what = f"placeholder address {found['address'].rstrip('.,;:')}: replace it with the real one"
+                what = f"placeholder address {found['address'].rstrip('.,;:')}: {address_fix}"
             elif found["mark"] and found["mark"].isupper():
                 what = f"'{found['mark']}' left in the text: fill in what it marks, then remove it"
             elif found["lorem"]:
@@ -88,14 +92,10 @@ def placeholders(records: list[Record], base_url_given: bool) -> list[ContentErr
         if record.data.get("draft") is True:
             continue
         for path, text in _texts(record.data):
-            if base_url_given and record.kind == "site" and path == ("base_url",):
+            base_url = record.kind == "site" and path == ("base_url",)
+            if base_url and base_url_given:
                 continue
-            for offset, what in _marks(text):
-                if record.kind == "site" and path == ("base_url",):
-                    what = what.replace(
-                        "replace it with the real one",
-                        "set where the site will be published, or pass --base-url",
-                    )
+            for offset, what in _marks(text, PUBLISHED_ADDRESS if base_url else REAL_ADDRESS):
                 found.append(
                     ContentError(record.text_at(path, offset if path in record.text_lines else 0), what)
                 )

@@ -11,7 +11,7 @@ from bs4 import BeautifulSoup
 from conftest import REPO, Project
 from test_build import tree_digest
 
-from explainer.search import MIRROR, SEARCH_FOLDER, _pagefind
+from explainer.search import MIRROR, SEARCH_FOLDER, _pagefind, index
 
 
 def _searchable(project: Project) -> Project:
@@ -49,8 +49,6 @@ def test_the_index_is_the_same_whatever_order_the_pages_were_written_in(tmp_path
             target = copy / page.relative_to(built / "output")
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(page, target)
-        from explainer.search import index
-
         index(copy)
         indexes.append(tree_digest(copy / SEARCH_FOLDER))
     assert indexes[0] == indexes[1] and len(indexes[0]) > 10
