@@ -15,7 +15,6 @@ import pytest
 from conftest import REPO, Project, Run
 
 from explainer.kinds import KINDS
-from explainer.newproject import STARTER
 
 
 def in_folder(folder: Path, *args: str) -> Run:
@@ -112,10 +111,6 @@ def test_no_templates_anywhere_is_a_usage_error(project: Project, tmp_path: Path
         "no templates: templates does not exist and this copy of explainer has no default templates"
         in done.stderr
     )
-
-
-def test_the_starter_is_what_init_copies() -> None:
-    assert (STARTER / "gitignore").is_file() and (STARTER / "site_src/site.yaml").is_file()
 
 
 @pytest.fixture(scope="module")
