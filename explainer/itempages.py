@@ -106,6 +106,7 @@ def sticking_point(shared: PageData, point_id: str) -> Route:
         "positions": [(site.actors[p.actor], p) for p in point.positions],
         "phases": [site.phases[i] for i in point.phases],
         "events": shared.summaries.of(shared.filtered_events("sticking_point", point.id)),
+        **shared.map_context(point.map),
     }
     return _article(shared, "sticking_point", point, point.title, context, describe(site, point.summary))
 

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from .model import Actor, Event, Noted, Page, Phase, Quote, Source, StickingPoint, Strict, Term
+from .model import Actor, Event, MapFeature, Noted, Page, Phase, Quote, Source, StickingPoint, Strict, Term
 
 
 def _by_title(item: Any) -> Any:
@@ -144,6 +144,19 @@ for _kind in (
         title_field="term",
         order=lambda i: (i.term.casefold(), i.id),
         changes_label="Glossary",
+    ),
+    Kind(
+        "map_feature",
+        MapFeature,
+        "map feature",
+        "The map",
+        list_file="map.yaml",
+        list_page="deal",  # the deal page shows the map, its notes anchored 'map-<id>'
+        anchor="map-",
+        data="map",
+        title_field="name",
+        order=lambda i: (i.name.casefold(), i.id),
+        changes_label="Map",
     ),
     Kind(
         "page",

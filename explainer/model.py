@@ -38,6 +38,7 @@ from .fields import (
     Text,
     Url,
 )
+from .locator import line_ids, place_ids
 
 
 class Strict(BaseModel):
@@ -180,7 +181,43 @@ class StickingPoint(Item):
         [], description="each side's position, one entry an actor; give each party's in equal measure"
     )
     sources: SourceIds = Field([], description="ids from sources.yaml behind the summary")
+    map: bool = Field(False, description="true shows the locator map (with map.yaml's features) on its page")
     updates: Updates = []
+
+
+MapLine = Literal[line_ids()]  # type: ignore[valid-type]
+MapPlace = Literal[place_ids()]  # type: ignore[valid-type]
+
+
+class MapFeature(Strict, Noted):
+    id: Id = Field(description="a unique id, e.g. 'philadelphi-corridor'")
+    name: Text = Field(description="its name, as the map labels it")
+    along: MapLine | None = Field(  # type: ignore[valid-type]
+        None, description="drawn along a line of the base map: " + " or ".join(line_ids())
+    )
+    across: list[MapPlace] = Field(  # type: ignore[valid-type]
+        [],
+        description="or drawn east to west across the Strip, midway between two towns: "
+        + ", ".join(place_ids()),
+    )
+    approximate: bool = Field(
+        False, description="true marks its position as approximate, on the map and in words"
+    )
+    note: Markdown = Field(description="what it is and why it is drawn there, in your own words, cited")
+    sources: CitedBy = Field(description="ids from sources.yaml, at least one")
+    updates: Updates = []
+
+    @model_validator(mode="after")
+    def _one_way_drawn(self) -> MapFeature:
+        if bool(self.along) == bool(self.across):
+            raise PydanticCustomError(
+                "map_way", "give either `along` (a line) or `across` (two towns), not both or neither"
+            )
+        if self.across and len(set(self.across)) != 2:
+            raise PydanticCustomError(
+                "map_across", "`across` needs two different towns, e.g. [gaza-city, deir-al-balah]"
+            )
+        return self
 
 
 class Page(Item):

@@ -14,10 +14,11 @@ from typing import TYPE_CHECKING, Any
 
 from . import changes, sides
 from .dates import PartialDate
+from .locator import LocatorMap, draw
 from .urls import note_path
 
 if TYPE_CHECKING:
-    from .model import Event, Phase, StickingPoint
+    from .model import Event, MapFeature, Phase, StickingPoint
     from .resolve import Site
 
 TIMELINE_PAGE_LIMIT = 40  # more events than this, and the timeline gets a page per month
@@ -112,6 +113,22 @@ class PageData:
         self.site = site
         self.as_of = site.config.as_of
         self._filtered: dict[tuple[str, str], list[Event]] = {}  # see filtered_events
+
+    @cached_property
+    def map_features(self) -> list[MapFeature]:
+        return list(self.site.map_features.values())
+
+    @cached_property
+    def locator(self) -> LocatorMap | None:
+        """The locator map, drawn once a build; none without map features to mark on it."""
+        return draw(self.map_features) if self.map_features else None
+
+    def map_context(self, shown: bool = True) -> dict[str, Any]:
+        """What a page with the map gives its template (the partial draws nothing without it)."""
+        return {
+            "locator": self.locator if shown else None,
+            "map_features": self.map_features if shown else [],
+        }
 
     @cached_property
     def events(self) -> list[Event]:

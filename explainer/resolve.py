@@ -23,6 +23,7 @@ from .load import KeyPath, Record, fingerprint
 from .model import (
     Actor,
     Event,
+    MapFeature,
     Page,
     Phase,
     Position,
@@ -85,12 +86,14 @@ class Site:
     sources: dict[str, Source] = field(init=False, repr=False)
     terms: dict[str, Term] = field(init=False, repr=False)
     pages: dict[str, Page] = field(init=False, repr=False)
+    map_features: dict[str, MapFeature] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         by_kind = self.by_kind
         self.events, self.actors, self.phases = by_kind["event"], by_kind["actor"], by_kind["phase"]
         self.sticking_points, self.quotes = by_kind["sticking_point"], by_kind["quote"]
         self.sources, self.terms, self.pages = by_kind["source"], by_kind["term"], by_kind["page"]
+        self.map_features = by_kind["map_feature"]
 
     def titles_fingerprint(self) -> str:
         """A fingerprint of every title (page descriptions show linked titles), worked out

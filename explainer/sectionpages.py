@@ -93,13 +93,14 @@ def section(shared: PageData, path: str) -> Route:
     if path == "changes/index.html":
         return section("changes.html", "Updates and corrections", notes=shared.notes)
     if path == "deal/index.html":
-        return section("deal.html", "The deal", phases=shared.phases_with_points)
+        return section("deal.html", "The deal", phases=shared.phases_with_points, **shared.map_context())
     if path == "sticking-points/index.html":
         return section(
             "sticking_points.html",
             "Sticking points",
             points=list(site.sticking_points.values()),
             matrix=_positions_matrix(site),
+            **shared.map_context(),
         )
     if path == "quotes/index.html":
         return section("quotes.html", "Quotes", quotes=list(site.quotes.values()))

@@ -399,7 +399,7 @@ CASES = [
         write(
             "quote.yaml",
             "[]\n",
-            "site_src/quote.yaml:1: unknown file 'quote.yaml' (did you mean 'quotes.yaml'?); site_src holds site.yaml, quotes.yaml, sources.yaml, glossary.yaml, events, actors, phases, sticking_points, pages",
+            "site_src/quote.yaml:1: unknown file 'quote.yaml' (did you mean 'quotes.yaml'?); site_src holds site.yaml, quotes.yaml, sources.yaml, glossary.yaml, map.yaml, events, actors, phases, sticking_points, pages",
         ),
     ),
     Case(
