@@ -338,3 +338,28 @@ def test_without_javascript_the_search_box_leads_to_the_site_index(chromium, sit
     assert "search/index.html?q=Rafah" in page.url
     assert page.locator(".site-index a", has_text="Mediators and Israel meet in Doha").is_visible()
     context.close()
+
+
+@pytest.mark.parametrize(
+    ("width", "scheme", "media"),
+    [(320, "light", "screen"), (390, "dark", "screen"), (1200, "light", "print")],
+)
+def test_the_map_fits_reads_and_tells_sea_land_and_corridor_apart(
+    page, site_url: str, width: int, scheme: str, media: str
+) -> None:
+    page.set_viewport_size({"width": width, "height": 900})
+    page.emulate_media(color_scheme=scheme, media=media)
+    page.goto(site_url + "sticking-points/philadelphi-corridor/index.html")
+    svg = page.locator("figure.locator svg")
+    box = svg.bounding_box()
+    assert svg.is_visible() and box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    town = page.locator("figure.locator svg text", has_text="Khan Younis").bounding_box()
+    assert town is not None and town["height"] >= 10, "map labels stay legible on a phone"
+
+    def colour(selector: str, prop: str = "fill") -> str:
+        return page.eval_on_selector(f"figure.locator {selector}", f"el => getComputedStyle(el).{prop}")
+
+    sea, land, strip = colour(".sea"), colour(".land-israel"), colour(".land-palestine")
+    assert len({sea, land, strip}) == 3, (sea, land, strip)
+    assert colour(".corridor", "stroke") not in {sea, land, strip}
