@@ -146,7 +146,7 @@ def _stage_cards(builder: Builder, result: BuildResult, staging: Staging, state:
         if route.path.endswith(".html")
     }
     folder = state.folder / "cards" if state else None
-    result.rendered.digests.update(cards.make(pages, result.site.config.title, folder, staging.put))
+    result.rendered.digests.update(cards.make(pages, result.site.config.title, folder, staging))
 
 
 @contextlib.contextmanager

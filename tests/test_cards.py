@@ -14,7 +14,7 @@ from bs4 import BeautifulSoup
 from conftest import REPO, Project
 from PIL import Image
 
-from explainer.cache import CACHE_DIR
+from explainer.cache import CACHE_DIR, digest
 from explainer.cards import FONTS, card_path, draw
 
 
@@ -89,3 +89,22 @@ def test_a_long_title_stays_on_the_card() -> None:
         assert right_margin.getcolors() and len(right_margin.getcolors()) == 1, (
             "nothing drawn past the margin"
         )
+
+
+def test_a_kept_card_is_staged_by_its_name_alone_and_never_shares_the_caches_file(project: Project) -> None:
+    """A kept card's file name carries its digest: staging copies it, or links the last
+    output's copy, without reading it; an edit of the output can never reach the cache."""
+    drawing = Project(project.root, cards=True)
+    assert drawing.cli("--quiet").code == 0
+    kept = {
+        path.name.partition("-")[2].removesuffix(".png"): path
+        for path in (project.root / CACHE_DIR / "cards").iterdir()
+    }
+    assert kept and all(digest(path.read_bytes()) == name for name, path in kept.items())
+    first = {path: path.read_bytes() for path in (project.out / "cards").rglob("*.png")}
+    shutil.rmtree(project.out)  # (so nothing can be linked from the last output: every card is copied)
+    assert drawing.cli("--quiet").code == 0
+    cache_inodes = {path.stat().st_ino for path in kept.values()}
+    for path, data in first.items():
+        assert path.read_bytes() == data and digest(data) in kept
+        assert path.stat().st_ino not in cache_inodes
