@@ -73,9 +73,13 @@ class Builder:
         self.files = FileCache()
         self.validated: ValidationCache = {}
         self.renderer = PageRenderer(
-            project.templates, preview=preview, compiled=compiled, once=once, workers=project.jobs
+            project.templates,
+            preview=preview,
+            compiled=compiled,
+            once=once,
+            workers=project.jobs,
+            cards=project.cards and not preview,
         )
-        self.renderer.cards = project.cards and not preview
         self.site: Site | None = None  # the last site resolved without errors
 
     def assemble(self, sink: Staging | None = None) -> BuildResult:

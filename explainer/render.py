@@ -120,16 +120,18 @@ class PageRenderer:
         workers: int | None = None,
         compiled: Path | None = None,
         once: bool = False,
+        cards: bool = False,
     ):
         """`preview`: for `serve`, where assets keep plain names (so a CSS edit reloads in place)
         and pages carry no CSP meta tag (livereload injects an inline script). `workers`: how
         many processes may render a large build (default: two when the machine has them).
         `compiled`: a folder where compiled templates are kept between builds. `once`: this
         renderer renders one site only (`build`, `check`), so it works out none of what lets
-        a next render reuse pages (their keys: 2 s of a cold build at 10,000 events)."""
+        a next render reuse pages (their keys: 2 s of a cold build at 10,000 events).
+        `cards`: pages name a social card (the build makes them: cards.py)."""
         self.templates = Templates.of(templates)
         self.preview, self.once = preview, once
-        self.cards = False  # whether pages name a social card (the build makes them: cards.py)
+        self.cards = cards
         self.workers = workers if workers is not None else min(2, usable_cores())
         self.markdown = MarkdownRenderer()
         self.helpers = PageHelpers(self.markdown)
