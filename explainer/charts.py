@@ -144,8 +144,9 @@ def overview(events: list[Event]) -> Overview | None:
     labelled = set(sorted(labelled)[-MAX_LABELS:])
     for day, group in days.items():
         key = any(e.importance == "key" for e in group)
-        name = f"{_day_text(group[0])}: " + "; ".join(e.title for e in group)
         label = _label(group, day in labelled)
+        # (a link's name starts with what it shows, so speech input can say it: WCAG 2.5.3)
+        name = f"{label or _day_text(group[0])}: " + "; ".join(e.title for e in group)
         mark = Mark(group[0].id, y_of(day), key, label, y_of(day), name, len(group))
         marks.append(mark)
         if label:
@@ -269,7 +270,8 @@ def _month_bars(events: list[Event], first: int, start: dt.date, end: dt.date) -
         y = y_of(event.date.first_day())
         label_y = max(y, next_free)
         next_free = label_y + LABEL_GAP
-        labels.append(Mark(event.id, y, True, _label([event], True), round(label_y, 1), event.title))
+        label = _label([event], True)
+        labels.append(Mark(event.id, y, True, label, round(label_y, 1), f"{label}: {event.title}"))
     axis_bottom = y_of(end)
     height = int(max(axis_bottom, next_free) + TOP)
     return Overview(

@@ -82,3 +82,11 @@ def test_months_are_ticked_where_they_begin_and_rounds_drawn_as_spans(built_site
     assert spans and float(spans[-1]["height"]) > 0 and float(spans[0]["y"]) >= TOP
     doha = [a for a in svg.select("a") if a.rect and "Doha" in a["aria-label"]]
     assert doha, "the Doha round is a span"
+
+
+def test_a_labelled_markers_name_starts_with_its_label(built_site: Path) -> None:
+    """WCAG 2.5.3 (label in name): speech input users say what they see."""
+    labelled = [link for link in _chart(built_site).select("a") if link.find("text")]
+    assert labelled
+    for link in labelled:
+        assert link["aria-label"].startswith(link.find("text").get_text() + ": "), link["aria-label"]
