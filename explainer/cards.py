@@ -4,8 +4,7 @@ Pillow in DejaVu Sans, shipped in explainer/fonts/ with its licence (version 2.3
 look alike wherever they are drawn (where Pillow lacks its text-shaping library, raqm, some
 scripts may be set less well); kept in `.cache/explainer/cards/` by a digest of what is on
 the card, so a build draws only the cards whose words changed, and a build with nothing
-changed draws none. A kept card's file name carries its own digest too, so staging it needs
-no read: it is linked from the last output when that is the same card, or copied.
+changed draws none.
 """
 
 from __future__ import annotations
@@ -13,9 +12,10 @@ from __future__ import annotations
 import io
 import os
 import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 from .cache import digest
 
@@ -86,55 +86,41 @@ def draw(site_title: str, title: str, about: str) -> bytes:
     return out.getvalue()
 
 
-class Stage(Protocol):
-    """Where cards go (write.Staging): each call stages a file and returns its digest."""
-
-    def put(self, path: str, data: bytes) -> str: ...
-
-    def put_copy(self, path: str, source: str, file_digest: str) -> str: ...
-
-
-def _kept(cache_folder: Path) -> dict[str, tuple[str, str]]:
-    """The cache's cards, by the digest of their words: (file, the file's own digest)."""
-    found = {}
-    with os.scandir(cache_folder) as entries:
-        for entry in entries:
-            key, _, rest = entry.name.partition("-")
-            if rest.endswith(".png"):
-                found[key] = (entry.path, rest.removesuffix(".png"))
-    return found
-
-
 def make(
-    pages: dict[str, tuple[str, str]], site_title: str, cache_folder: Path | None, stage: Stage
+    pages: dict[str, tuple[str, str]],
+    site_title: str,
+    cache_folder: Path | None,
+    put: Callable[[str, bytes], str],
 ) -> dict[str, str]:
-    """The card of every page ({page path: (title, what it is)}), staged one at a time; drawn
-    only when the cache has no card with the same words. The digest of each card, by its path."""
-    kept: dict[str, tuple[str, str]] = {}
+    """The card of every page ({page path: (title, what it is)}), handed to `put` (which
+    stages a file and returns its digest) one at a time; drawn only when the cache has no card
+    with the same words. The digest of each card, by its path."""
     if cache_folder is not None:
         cache_folder.mkdir(parents=True, exist_ok=True)
-        kept = _kept(cache_folder)
     cards: dict[str, str] = {}
-    missing: dict[str, tuple[str, str, str]] = {}
+    missing: dict[str, tuple[str, str, Path | None]] = {}
     for page, (title, about) in pages.items():
         key = digest("\0".join((DESIGN, site_title, title, about)).encode("utf-8"))
-        if key in kept:
-            cards[card_path(page)] = stage.put_copy(card_path(page), *kept[key])
+        kept = cache_folder / f"{key}.png" if cache_folder is not None else None
+        if kept is not None and kept.is_file():
+            cards[card_path(page)] = put(card_path(page), kept.read_bytes())
         else:
-            missing[card_path(page)] = (title, about, key)
+            missing[card_path(page)] = (title, about, kept)
 
-    def made(job: tuple[str, str, str]) -> bytes:
-        title, about, key = job
+    def made(job: tuple[str, str, Path | None]) -> bytes:
+        title, about, kept = job
         data = draw(site_title, title, about)
-        if cache_folder is not None:
-            kept_file = cache_folder / f"{key}-{digest(data)}.png"
-            temporary = kept_file.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
+        if kept is not None:
+            temporary = kept.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
             temporary.write_bytes(data)
-            os.replace(temporary, kept_file)  # (whole or not at all, should two builds race)
+            try:
+                os.replace(temporary, kept)  # (whole or not at all, should two builds race)
+            except PermissionError:  # (Windows, while another build reads the same card)
+                temporary.unlink()
         return data
 
     # (two threads: Pillow lets go of the interpreter while it draws and compresses)
     with ThreadPoolExecutor(max_workers=min(2, os.cpu_count() or 1)) as pool:
         for path, data in zip(missing, pool.map(made, missing.values()), strict=True):
-            cards[path] = stage.put(path, data)  # (here, in this thread: staging is not shared)
+            cards[path] = put(path, data)  # (here, in this thread: staging is not shared)
     return cards

@@ -150,7 +150,7 @@ def _stage_cards(builder: Builder, result: BuildResult, staging: Staging, state:
         if route.path.endswith(".html")
     }
     folder = state.folder / "cards" if state else None
-    result.rendered.digests.update(cards.make(pages, result.site.config.title, folder, staging))
+    result.rendered.digests.update(cards.make(pages, result.site.config.title, folder, staging.put))
 
 
 @contextlib.contextmanager
