@@ -60,6 +60,7 @@ class Span:
     y: float
     height: float
     label: str
+    name: str  # what the link says: its label first (WCAG 2.5.3), then the event's title
 
 
 @dataclass(frozen=True)
@@ -151,16 +152,14 @@ def overview(events: list[Event]) -> Overview | None:
         marks.append(mark)
         if label:
             labels.append(mark)
-    spans = [
-        Span(
-            e.id,
-            y_of(e.date.first_day()),
-            round(y_of(e.end_date.first_day()) - y_of(e.date.first_day()), 1),
-            "" if e.date.first_day() in labelled else e.short_title or e.title,  # (else labelled already)
-        )
-        for e in shown
-        if e.end_date is not None
-    ]
+    spans = []
+    for e in shown:
+        if e.end_date is not None:
+            shown_label = e.date.first_day() not in labelled  # (else its day's label names it)
+            label = (e.short_title or e.title) if shown_label else ""
+            top, bottom = y_of(e.date.first_day()), y_of(e.end_date.first_day())
+            name = f"{label}: {e.title}" if label else e.title
+            spans.append(Span(e.id, top, round(bottom - top, 1), label, name))
     axis_bottom = y_of(end)
     key_events = sum(e.importance == "key" for e in shown)
     return Overview(

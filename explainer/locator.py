@@ -1,51 +1,41 @@
 """The locator map of the Gaza Strip, drawn at build time as SVG geometry for a template.
 
-The base map is a small extract kept in the package (geodata/gaza.json, made by
-scripts/mapdata.py): Natural Earth's 1:10m country outlines, public domain, cut to a box
-around the Strip; the Strip's borders with Israel and Egypt; towns from GeoNames (CC BY 4.0).
-What the map marks on top (the corridors) is content: site_src/map.yaml, whose items say
-where each is drawn in terms of the base map (`along` a border, or `across` the Strip midway
-between two towns, marked approximate) and cite the facts that place them.
+The base map ships with the tool (basemap.py: Natural Earth's country outlines and the Strip's
+borders, towns from GeoNames). What the map marks on top (the corridors) is content:
+site_src/map.yaml, whose items say where each is drawn in terms of the base map (`along` one of
+its borders, or `across` the Strip midway between two of its towns, marked approximate) and
+cite the facts behind them. Every position, label and path is worked out here; the template
+only writes them down.
 
 Longitude and latitude are projected onto a plane (equirectangular, scaled at the box's middle
-latitude); over 60 km the error is far below a pixel. Templates only draw what is computed here.
+latitude); over 60 km the error is far below a pixel.
 """
 
 from __future__ import annotations
 
 import itertools
-import json
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-GEODATA = Path(__file__).parent / "geodata" / "gaza.json"
+from .basemap import basemap, place_names
+
+if TYPE_CHECKING:
+    from .model import MapFeature
+
 WIDTH = 400  # the picture's units; it scales to the column
 EARTH_KM = 6371.0
 SCALE_KM = 10
-
-
-@cache
-def basemap() -> dict[str, Any]:
-    """The extract, read once a process."""
-    return json.loads(GEODATA.read_text(encoding="utf-8"))
-
-
-def line_ids() -> tuple[str, ...]:
-    """The base map's lines a feature can run along: 'border-egypt', 'border-israel'."""
-    return tuple(basemap()["lines"])
-
-
-def place_ids() -> tuple[str, ...]:
-    """The base map's towns, north to south."""
-    return tuple(place["id"] for place in basemap()["places"])
+CHAR_WIDTH = 7.4  # a bold 13-unit letter, on average: enough to keep a label inside the picture
+LINE_GAP = 15  # between the lines of a label
+LABEL_CHARS = 18  # a longer name is set on two lines
 
 
 @dataclass(frozen=True)
 class Projection:
+    """Degrees to picture units: x east from the box's west edge, y south from its north edge."""
+
     west: float
     north: float
     scale: float  # units a degree of latitude
@@ -68,39 +58,54 @@ class Projection:
 
 
 @dataclass(frozen=True)
+class Label:
+    """Text on the map: its lines, from (x, y) down, each `line_gap` below the last."""
+
+    lines: tuple[str, ...]
+    x: float
+    y: float
+    anchor: str  # 'start', 'middle' or 'end'
+    line_gap: int = LINE_GAP
+
+
+@dataclass(frozen=True)
 class Place:
+    """A town: its dot and its name (to the west, over the sea, unless the extract says east)."""
+
     id: str
     name: str
     x: float
     y: float
-    side: str  # where its name goes: 'west' (over the sea) or 'east'
+    label: Label
 
 
 @dataclass(frozen=True)
 class Corridor:
-    """A feature of map.yaml, drawn: `d` is its path, the label sits at (label_x, label_y)."""
+    """A feature of map.yaml, drawn: its path, its name on the map, and how it is drawn in words."""
 
-    feature_id: str
-    name: str
     d: str
     approximate: bool
-    label_x: float
-    label_y: float
+    label: Label
+    description: str  # 'along the border with Egypt', 'across the Strip, midway between ...'
 
 
 @dataclass(frozen=True)
 class LocatorMap:
+    """Everything the template draws, in picture units."""
+
     width: float
     height: float
     land: tuple[tuple[str, str], ...]  # (country, path): the Strip's is 'palestine'
-    borders: tuple[tuple[str, str], ...]  # (line id, path)
+    strip: str  # the Strip's outline, which clips the corridors to it
+    borders: tuple[str, ...]
     places: tuple[Place, ...]
     corridors: tuple[Corridor, ...]
-    scale_x: float
-    scale_y: float
-    scale_length: float
-    scale_km: int
-    labels: tuple[tuple[str, float, float], ...]  # country and sea names: (text, x, y)
+    areas: tuple[Label, ...]  # the names of the sea and of the neighbouring countries
+    scale: str  # the scale bar's path
+    scale_label: Label
+    north: str  # the north arrow's path
+    north_label: Label
+    description: str  # the picture in words, for its <desc>
     credit: str
 
 
@@ -120,45 +125,101 @@ def _across(ring: Sequence[Sequence[float]], lat: float) -> tuple[tuple[float, f
     return (min(crossings), lat), (max(crossings), lat)
 
 
-def _corridor(feature: Any, data: dict[str, Any], projection: Projection) -> Corridor:
+def _lines(name: str) -> tuple[str, ...]:
+    """A name on one line, or on two split at the space nearest its middle when it is long."""
+    if len(name) <= LABEL_CHARS or " " not in name:
+        return (name,)
+    spaces = [index for index, char in enumerate(name) if char == " "]
+    cut = min(spaces, key=lambda index: abs(index - len(name) / 2))
+    return (name[:cut], name[cut + 1 :])
+
+
+def _west_of(x: float, y: float, lines: tuple[str, ...]) -> Label:
+    """A label ending just west of a point, moved east as far as it must to stay in the picture."""
+    width = max(len(line) for line in lines) * CHAR_WIDTH
+    return Label(lines, round(max(x - 7, width + 2), 1), round(y, 1), "end")
+
+
+def _corridor(feature: MapFeature, data: dict[str, Any], projection: Projection) -> Corridor:
+    names = place_names()
+    lines = _lines(feature.name) + (("(approximate)",) if feature.approximate else ())
     if feature.along:
-        coordinates: Sequence[Sequence[float]] = data["lines"][feature.along]
-    else:
-        towns = {place["id"]: place for place in data["places"]}
-        lat = sum(towns[town]["lat"] for town in feature.across) / len(feature.across)
-        coordinates = _across(data["land"]["palestine"], lat)
-    points = [projection.point(lon, lat) for lon, lat in coordinates]
-    # the label goes beside the line's eastern end, over land clear of the towns' names
-    x, y = max(points)
-    return Corridor(feature.id, feature.name, projection.path(coordinates), feature.approximate, x, y)
+        line = data["lines"][feature.along]
+        points = [projection.point(lon, lat) for lon, lat in line["points"]]
+        x, y = max(points, key=lambda point: point[1])  # its southern end: named below it
+        return Corridor(
+            projection.path(line["points"]),
+            feature.approximate,
+            _west_of(x, y + 16, lines),
+            f"along {line['name']}",
+        )
+    towns = {place["id"]: place for place in data["places"]}
+    lat = sum(towns[town]["lat"] for town in feature.across) / len(feature.across)
+    west, east = _across(data["land"]["palestine"], lat)
+    x, y = projection.point(*west)  # named to the west, over the sea, between the towns' names
+    first, second = (names[town] for town in feature.across)
+    return Corridor(
+        projection.path((west, east)),
+        feature.approximate,
+        _west_of(x, y + 4.5 - LINE_GAP * (len(lines) - 1) / 2, lines),  # (centred on the line)
+        f"across the Strip, midway between {first} and {second}",
+    )
 
 
-def draw(features: Iterable[Any]) -> LocatorMap:
+def _description(
+    places: Sequence[Place], corridors: Sequence[Corridor], features: Sequence[MapFeature]
+) -> str:
+    words = [
+        "The Gaza Strip, with Israel to the north and east, Egypt to the south and the Mediterranean "
+        "Sea to the west. Towns, from north to south: " + ", ".join(place.name for place in places) + "."
+    ]
+    for feature, corridor in zip(features, corridors, strict=True):
+        how = ", at an approximate position" if feature.approximate else ""
+        words.append(f"The {feature.name} is drawn {corridor.description}{how}.")
+    return " ".join(words)
+
+
+def draw(features: Iterable[MapFeature]) -> LocatorMap:
     """The map with `features` (items of map.yaml) drawn on the base map."""
+    features = list(features)
     data = basemap()
     projection = _projection(data["box"])
     _, south, east, _ = data["box"]
     width, height = projection.point(east, south)
-    places = tuple(
-        Place(place["id"], place["name"], *projection.point(place["lon"], place["lat"]), place["label"])
-        for place in data["places"]
-    )
-    labels = tuple((text, *projection.point(lon, lat)) for text, lon, lat in data["labels"])
-    scale_length = projection.km_units(SCALE_KM)
+    places = []
+    for place in data["places"]:
+        x, y = projection.point(place["lon"], place["lat"])
+        east_side = place["label"] == "east"
+        label = Label(
+            (place["name"],),
+            x + 7 if east_side else x - 7,
+            round(y + 4.5, 1),
+            "start" if east_side else "end",
+        )
+        places.append(Place(place["id"], place["name"], x, y, label))
+    corridors = tuple(_corridor(feature, data, projection) for feature in features)
+    bar = projection.km_units(SCALE_KM)
+    bar_x, bar_y = round(width - bar - 16, 1), round(height - 18, 1)
+    arrow_x = width - 16
     return LocatorMap(
         width=width,
         height=height,
         land=tuple((name, projection.path(ring, closed=True)) for name, ring in data["land"].items()),
-        borders=tuple((name, projection.path(line)) for name, line in data["lines"].items()),
-        places=places,
-        corridors=tuple(_corridor(feature, data, projection) for feature in features),
-        scale_x=round(width - scale_length - 16, 1),
-        scale_y=round(height - 18, 1),
-        scale_length=scale_length,
-        scale_km=SCALE_KM,
-        labels=labels,
+        strip=projection.path(data["land"]["palestine"], closed=True),
+        borders=tuple(projection.path(line["points"]) for line in data["lines"].values()),
+        places=tuple(places),
+        corridors=corridors,
+        areas=tuple(
+            Label((text,), *projection.point(lon, lat), "middle") for text, lon, lat in data["labels"]
+        ),
+        scale=f"M{bar_x:g} {bar_y - 5:g} V{bar_y:g} H{round(bar_x + bar, 1):g} V{bar_y - 5:g}",
+        scale_label=Label((f"{SCALE_KM} km",), round(bar_x + bar / 2, 1), round(bar_y - 9, 1), "middle"),
+        north=f"M{arrow_x - 8:g} 40 l8 -22 l8 22 l-8 -6 Z",
+        north_label=Label(("N",), arrow_x, 56, "middle"),
+        description=_description(places, corridors, features),
         credit=(
-            f"Map data: Natural Earth {data['natural_earth']['version']} (public domain); "
-            "towns from GeoNames (CC BY 4.0)."
+            f"Map data: Natural Earth {data['natural_earth']['version']} (public domain); towns from "
+            "GeoNames, under the Creative Commons Attribution 4.0 International licence (CC BY 4.0), "
+            "names adapted."
         ),
     )

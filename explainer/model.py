@@ -15,9 +15,11 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, get_args
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
+from .basemap import line_ids, place_ids
 from .dates import PartialDate
 from .fields import (
     MARKDOWN,
+    UNIQUE,
     ActorId,
     ActorIds,
     BlockMarkdown,
@@ -38,7 +40,6 @@ from .fields import (
     Text,
     Url,
 )
-from .locator import line_ids, place_ids
 
 
 class Strict(BaseModel):
@@ -187,6 +188,7 @@ class StickingPoint(Item):
 
 MapLine = Literal[line_ids()]  # type: ignore[valid-type]
 MapPlace = Literal[place_ids()]  # type: ignore[valid-type]
+TwoTowns = Annotated[list[MapPlace], Field(min_length=2, max_length=2), UNIQUE]  # type: ignore[valid-type]
 
 
 class MapFeature(Strict, Noted):
@@ -195,27 +197,23 @@ class MapFeature(Strict, Noted):
     along: MapLine | None = Field(  # type: ignore[valid-type]
         None, description="drawn along a line of the base map: " + " or ".join(line_ids())
     )
-    across: list[MapPlace] = Field(  # type: ignore[valid-type]
-        [],
-        description="or drawn east to west across the Strip, midway between two towns: "
+    across: TwoTowns | None = Field(
+        None,
+        description="instead of `along`, drawn east to west across the Strip midway between two towns: "
         + ", ".join(place_ids()),
     )
     approximate: bool = Field(
-        False, description="true marks its position as approximate, on the map and in words"
+        False, description="true when the sources give its position only in words: drawn dashed, and said so"
     )
-    note: Markdown = Field(description="what it is and why it is drawn there, in your own words, cited")
+    note: Markdown = Field(description="what it is and why it is drawn where it is, in your own words, cited")
     sources: CitedBy = Field(description="ids from sources.yaml, at least one")
     updates: Updates = []
 
     @model_validator(mode="after")
-    def _one_way_drawn(self) -> MapFeature:
-        if bool(self.along) == bool(self.across):
+    def _drawn_one_way(self) -> MapFeature:
+        if (self.along is None) == (self.across is None):
             raise PydanticCustomError(
                 "map_way", "give either `along` (a line) or `across` (two towns), not both or neither"
-            )
-        if self.across and len(set(self.across)) != 2:
-            raise PydanticCustomError(
-                "map_across", "`across` needs two different towns, e.g. [gaza-city, deir-al-balah]"
             )
         return self
 

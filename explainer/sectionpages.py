@@ -100,7 +100,6 @@ def section(shared: PageData, path: str) -> Route:
             "Sticking points",
             points=list(site.sticking_points.values()),
             matrix=_positions_matrix(site),
-            **shared.map_context(),
         )
     if path == "quotes/index.html":
         return section("quotes.html", "Quotes", quotes=list(site.quotes.values()))

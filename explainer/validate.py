@@ -83,10 +83,15 @@ def _message(schema: type[Strict], error: Any, record: Record) -> str:
     if kind == "literal_error":
         expected = error["ctx"]["expected"].replace("'", "")
         return f"{where}: {describe(value)} is not allowed; use one of: {expected.replace(' or ', ', ')}"
-    if kind == "too_short":
+    if kind in ("too_short", "too_long"):
         info = parent.model_fields.get(str(name)) if parent else None
         hint = f": {info.description}" if info and info.description else ""
-        return f"{where}: needs at least {error['ctx']['min_length']} entry{hint}"
+        bound, count = (
+            ("at least", error["ctx"]["min_length"])
+            if kind == "too_short"
+            else ("at most", error["ctx"]["max_length"])
+        )
+        return f"{where}: needs {bound} {count} {'entry' if count == 1 else 'entries'}{hint}"
     if kind in ("list_type", "tuple_type"):
         return f"{where}: expected a list ([a, b] or '- a' lines), found {describe(value)}"
     if kind in ("model_type", "model_attributes_type", "dict_type"):

@@ -102,8 +102,8 @@ def main(folder: Path, out: Path) -> None:
         "box": [round(value, 5) for value in BOX.bounds],
         "land": {name: _ring(polygon) for name, polygon in sorted(countries.items())},
         "lines": {
-            "border-israel": _border(strip, countries["israel"]),
-            "border-egypt": _border(strip, countries["egypt"]),
+            "border-israel": {"name": "the border with Israel", "points": _border(strip, countries["israel"])},
+            "border-egypt": {"name": "the border with Egypt", "points": _border(strip, countries["egypt"])},
         },
         "places": _places(folder),
         "labels": LABELS,

@@ -41,6 +41,7 @@ def test_init_makes_a_project_with_one_example_of_every_kind(tmp_path: Path) -> 
     built = in_folder(site, "--quiet")
     assert built.code == 0, built.err
     assert "Example" in (site / "output/index.html").read_text()
+    assert 'class="locator"' not in (site / "output/deal/index.html").read_text(), "no Gaza map unless asked"
     checked = in_folder(site, "check")
     assert checked.code == 0 and "2 placeholders left" in checked.out
     assert [line.split(": warning: ")[0] for line in checked.err.splitlines()] == [
