@@ -192,6 +192,12 @@ TwoTowns = Annotated[list[MapPlace], Field(min_length=2, max_length=2), UNIQUE] 
 
 
 class MapFeature(Strict, Noted):
+    # (editors' tools learn the rule _drawn_one_way checks: `along` or `across`, not both)
+    model_config = ConfigDict(
+        **Strict.model_config,
+        json_schema_extra={"oneOf": [{"required": ["along"]}, {"required": ["across"]}]},
+    )
+
     id: Id = Field(description="a unique id, e.g. 'philadelphi-corridor'")
     name: Text = Field(description="its name, as the map labels it")
     along: MapLine | None = Field(  # type: ignore[valid-type]

@@ -55,6 +55,13 @@ def test_every_real_content_file_is_valid() -> None:
         ("events/doha-round.md", "\nimportance: key", "\nimportance: high", "'high' is not one of"),
         ("actors/qatar.md", "\nkind: state", "\nkind: country", "'country' is not one of"),
         ("glossary.yaml", "\n  term: Cairo round", "\n  term: ''", "does not match"),
+        (
+            "map.yaml",
+            "\n  along: border-egypt",
+            "\n  along: border-egypt\n  across: [rafah, gaza-city]",
+            "valid under each of",
+        ),
+        ("map.yaml", "\n  across: [gaza-city, deir-al-balah]", "\n  across: [gaza-city]", "is not valid under any"),
     ],
 )
 def test_mistakes_are_marked(project: Project, file: str, old: str, new: str, expected: str) -> None:
