@@ -108,3 +108,18 @@ def test_a_card_another_build_holds_open_is_left_to_it(
     )
     assert list(staged) == ["cards/home.png"] and staged["cards/home.png"].startswith(b"\x89PNG")
     assert made == {"cards/home.png": "x"} and list(tmp_path.iterdir()) == []
+
+
+def test_a_card_is_a_small_palette_png_and_the_same_words_give_the_same_bytes() -> None:
+    """32 colours hold the card's four inks and their antialiased edges, at half the bytes;
+    the same words must give the same file, or builds would not be reproducible."""
+    words = (
+        "The Gaza talks",
+        "Mediators and Israel meet in Doha for two days of talks",
+        "Event · 15 August 2024",
+    )
+    card = draw(*words)
+    assert card == draw(*words)
+    with Image.open(io.BytesIO(card)) as image:
+        assert image.mode == "P" and len(image.getcolors()) <= 32
+    assert len(card) < 20_000
