@@ -18,6 +18,17 @@ async function load() {
   return pagefind;
 }
 
+// An excerpt is HTML: the page's text, escaped by Pagefind, with <mark> around the words found.
+// Only that text and those marks are kept, so nothing else could reach the page whatever it held
+// (a parsed document is inert: nothing in it runs or loads).
+function marked(html) {
+  return [...new DOMParser().parseFromString(html, "text/html").body.childNodes].map((node) =>
+    node.nodeName === "MARK"
+      ? Object.assign(document.createElement("mark"), { textContent: node.textContent })
+      : document.createTextNode(node.textContent),
+  );
+}
+
 function entry(data) {
   const item = document.createElement("li");
   const heading = document.createElement("h3");
@@ -26,7 +37,7 @@ function entry(data) {
   const about = Object.assign(document.createElement("p"), { className: "meta" });
   about.textContent = [data.meta.kind, data.meta.date].filter(Boolean).join(" · ");
   const excerpt = document.createElement("p");
-  excerpt.innerHTML = data.excerpt; // (Pagefind escapes the page's text; it adds only <mark>)
+  excerpt.append(...marked(data.excerpt));
   item.append(heading, about, excerpt);
   return item;
 }
