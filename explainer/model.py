@@ -215,12 +215,20 @@ class MapFeature(Strict, Noted):
     sources: CitedBy = Field(description="ids from sources.yaml, at least one")
     updates: Updates = []
 
+    @field_validator("across")
+    @classmethod
+    def _not_along_too(cls, across: list[str] | None, info: ValidationInfo) -> list[str] | None:
+        """Both ways given: the mistake is shown at `across`, beside the other errors."""
+        if across is not None and info.data.get("along") is not None:
+            raise PydanticCustomError(
+                "map_way", "give either `along` (a line) or `across` (two towns), not both"
+            )
+        return across
+
     @model_validator(mode="after")
     def _drawn_one_way(self) -> MapFeature:
-        if (self.along is None) == (self.across is None):
-            raise PydanticCustomError(
-                "map_way", "give either `along` (a line) or `across` (two towns), not both or neither"
-            )
+        if self.along is None and self.across is None:
+            raise PydanticCustomError("map_way", "give either `along` (a line) or `across` (two towns)")
         return self
 
 

@@ -189,7 +189,11 @@ def test_an_edited_note_reaches_every_page_with_the_map(project: Project) -> Non
     [
         (
             "  along: border-egypt\n  across: [gaza-city, rafah]\n",
-            "site_src/map.yaml:1: give either `along` (a line) or `across` (two towns), not both or neither",
+            "site_src/map.yaml:4: across: give either `along` (a line) or `across` (two towns), not both",
+        ),
+        (
+            "",
+            "site_src/map.yaml:1: give either `along` (a line) or `across` (two towns)",
         ),
         (
             "  across: [gaza-city, gaza-city]\n",

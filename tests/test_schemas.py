@@ -61,7 +61,12 @@ def test_every_real_content_file_is_valid() -> None:
             "\n  along: border-egypt\n  across: [rafah, gaza-city]",
             "valid under each of",
         ),
-        ("map.yaml", "\n  across: [gaza-city, deir-al-balah]", "\n  across: [gaza-city]", "is not valid under any"),
+        (
+            "map.yaml",
+            "\n  across: [gaza-city, deir-al-balah]",
+            "\n  across: [gaza-city]",
+            "is not valid under any",
+        ),
     ],
 )
 def test_mistakes_are_marked(project: Project, file: str, old: str, new: str, expected: str) -> None:
