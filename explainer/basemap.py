@@ -26,8 +26,3 @@ def line_ids() -> tuple[str, ...]:
 def place_ids() -> tuple[str, ...]:
     """The towns, north to south."""
     return tuple(place["id"] for place in basemap()["places"])
-
-
-def place_names() -> dict[str, str]:
-    """The towns' names as readers see them, by id."""
-    return {place["id"]: place["name"] for place in basemap()["places"]}

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .basemap import basemap, place_names
+from .basemap import basemap
 
 if TYPE_CHECKING:
     from .model import MapFeature
@@ -83,6 +83,7 @@ class Place:
 class Corridor:
     """A feature of map.yaml, drawn: its path, its name on the map, and how it is drawn in words."""
 
+    name: str
     d: str
     approximate: bool
     label: Label
@@ -141,13 +142,13 @@ def _west_of(x: float, y: float, lines: tuple[str, ...]) -> Label:
 
 
 def _corridor(feature: MapFeature, data: dict[str, Any], projection: Projection) -> Corridor:
-    names = place_names()
     lines = _lines(feature.name) + (("(approximate)",) if feature.approximate else ())
     if feature.along:
         line = data["lines"][feature.along]
         points = [projection.point(lon, lat) for lon, lat in line["points"]]
         x, y = max(points, key=lambda point: point[1])  # its southern end: named below it
         return Corridor(
+            feature.name,
             projection.path(line["points"]),
             feature.approximate,
             _west_of(x, y + 16, lines),
@@ -157,8 +158,9 @@ def _corridor(feature: MapFeature, data: dict[str, Any], projection: Projection)
     lat = sum(towns[town]["lat"] for town in feature.across) / len(feature.across)
     west, east = _across(data["land"]["palestine"], lat)
     x, y = projection.point(*west)  # named to the west, over the sea, between the towns' names
-    first, second = (names[town] for town in feature.across)
+    first, second = (towns[town]["name"] for town in feature.across)
     return Corridor(
+        feature.name,
         projection.path((west, east)),
         feature.approximate,
         _west_of(x, y + 4.5 - LINE_GAP * (len(lines) - 1) / 2, lines),  # (centred on the line)
@@ -166,22 +168,19 @@ def _corridor(feature: MapFeature, data: dict[str, Any], projection: Projection)
     )
 
 
-def _description(
-    places: Sequence[Place], corridors: Sequence[Corridor], features: Sequence[MapFeature]
-) -> str:
+def _description(places: Sequence[Place], corridors: Sequence[Corridor]) -> str:
     words = [
         "The Gaza Strip, with Israel to the north and east, Egypt to the south and the Mediterranean "
         "Sea to the west. Towns, from north to south: " + ", ".join(place.name for place in places) + "."
     ]
-    for feature, corridor in zip(features, corridors, strict=True):
-        how = ", at an approximate position" if feature.approximate else ""
-        words.append(f"The {feature.name} is drawn {corridor.description}{how}.")
+    for corridor in corridors:
+        how = ", at an approximate position" if corridor.approximate else ""
+        words.append(f"The {corridor.name} is drawn {corridor.description}{how}.")
     return " ".join(words)
 
 
 def draw(features: Iterable[MapFeature]) -> LocatorMap:
     """The map with `features` (items of map.yaml) drawn on the base map."""
-    features = list(features)
     data = basemap()
     projection = _projection(data["box"])
     _, south, east, _ = data["box"]
@@ -216,7 +215,7 @@ def draw(features: Iterable[MapFeature]) -> LocatorMap:
         scale_label=Label((f"{SCALE_KM} km",), round(bar_x + bar / 2, 1), round(bar_y - 9, 1), "middle"),
         north=f"M{arrow_x - 8:g} 40 l8 -22 l8 22 l-8 -6 Z",
         north_label=Label(("N",), arrow_x, 56, "middle"),
-        description=_description(places, corridors, features),
+        description=_description(places, corridors),
         credit=(
             f"Map data: Natural Earth {data['natural_earth']['version']} (public domain); towns from "
             "GeoNames, under the Creative Commons Attribution 4.0 International licence (CC BY 4.0), "

@@ -192,7 +192,7 @@ TwoTowns = Annotated[list[MapPlace], Field(min_length=2, max_length=2), UNIQUE] 
 
 
 class MapFeature(Strict, Noted):
-    # (editors' tools learn the rule _drawn_one_way checks: `along` or `across`, not both)
+    # (editors' tools learn the rule the two validators below check: `along` or `across`, one)
     model_config = ConfigDict(
         **Strict.model_config,
         json_schema_extra={"oneOf": [{"required": ["along"]}, {"required": ["across"]}]},
