@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 from bs4 import BeautifulSoup
+from conftest import Project
 
 from explainer.charts import LABEL_GAP, TICK_GAP, TOP
 
@@ -90,3 +91,13 @@ def test_a_labelled_markers_name_starts_with_its_label(built_site: Path) -> None
     assert labelled
     for link in labelled:
         assert link["aria-label"].startswith(link.find("text").get_text() + ": "), link["aria-label"]
+
+
+def test_a_labelled_spans_name_starts_with_its_label(project: Project) -> None:
+    """A round whose first day has no key event is labelled on its span: named the same way."""
+    event = project.src / "events/doha-round.md"
+    event.write_text(event.read_text(encoding="utf-8").replace("importance: key", "importance: normal"))
+    assert project.cli().code == 0
+    (span,) = [link for link in _chart(project.out).select("a") if link.rect and link.find("text")]
+    assert span.find("text").get_text() == "Doha round"
+    assert span["aria-label"].startswith("Doha round: "), span["aria-label"]
