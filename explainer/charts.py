@@ -49,7 +49,6 @@ class Mark:
     label: str = ""
     label_y: float = 0.0
     name: str = ""  # what the link says: the date and every event's title
-    count: int = 1
 
 
 @dataclass(frozen=True)
@@ -148,7 +147,7 @@ def overview(events: list[Event]) -> Overview | None:
         label = _label(group, day in labelled)
         # (a link's name starts with what it shows, so speech input can say it: WCAG 2.5.3)
         name = f"{label or _day_text(group[0])}: " + "; ".join(e.title for e in group)
-        mark = Mark(group[0].id, y_of(day), key, label, y_of(day), name, len(group))
+        mark = Mark(group[0].id, y_of(day), key, label, y_of(day), name)
         marks.append(mark)
         if label:
             labels.append(mark)

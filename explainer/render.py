@@ -268,7 +268,7 @@ class PageRenderer:
         if route.path.endswith(".html"):
             data = metadata.json_ld(route, site, lambda path: absolute_url(base_url, path))
             extra["json_ld"] = Markup(metadata.script_json(data))
-            extra["search_meta"] = search_meta(route, site)
+            extra["search_meta"] = search_meta(route)
         try:
             text = template.render(**shared, **route.context, **extra, route=route, root=root)
             if route.path.endswith(".html"):

@@ -22,7 +22,6 @@ from .errors import OutputError
 from .metadata import kind_and_date
 
 if TYPE_CHECKING:
-    from .resolve import Site
     from .route import Route
 
 SEARCH_FOLDER = "pagefind"  # the index, beside the pages
@@ -31,7 +30,7 @@ MIRROR = ".search-pages"  # (in the staging folder while the index is made)
 _NOT_SEARCHED = ("timeline/by-", "sources/", "404.html", SEARCH_PAGE)
 
 
-def search_meta(route: Route, site: Site) -> dict[str, str] | None:
+def search_meta(route: Route) -> dict[str, str] | None:
     """What search results say of a page: its kind, and an event's date (base.html gives
     them to Pagefind as metadata); None for a page left out of the index."""
     if not route.path.endswith(".html") or route.path.startswith(_NOT_SEARCHED):
