@@ -9,11 +9,10 @@ Nothing existing is ever overwritten: `init` wants an empty or new folder.
 
 from __future__ import annotations
 
-import difflib
 import shutil
 from pathlib import Path
 
-from .errors import ScaffoldError, UsageError, display_path
+from .errors import ScaffoldError, UsageError, did_you_mean, display_path
 from .schemas import write_schemas
 from .theme import Templates, default_templates
 
@@ -68,8 +67,7 @@ def list_templates(templates: Templates) -> str:
 def _closest(name: str, known: dict[str, Path]) -> str:
     """A did-you-mean for a template name, by its file name too ('nav.htm': 'partials/nav.html')."""
     by_file_name = {full.rsplit("/", 1)[-1]: full for full in known}
-    close = difflib.get_close_matches(name.rsplit("/", 1)[-1], list(by_file_name), n=1, cutoff=0.6)
-    return f" (did you mean '{by_file_name[close[0]]}'?)" if close else ""
+    return did_you_mean(name.rsplit("/", 1)[-1], by_file_name, by_file_name.__getitem__)
 
 
 def copy_templates(templates: Templates, names: list[str]) -> str:
