@@ -10,33 +10,28 @@ from __future__ import annotations
 import re
 import sys
 from pathlib import Path
-from typing import Any, get_args
+from typing import Any
 
-from .fields import MarkdownText, Ref
 from .kinds import KINDS, Kind
-from .model import SiteConfig, Strict, annotation_metadata, nested_schema
+from .model import FieldRole, SiteConfig, Strict, field_roles
 from .newproject import STARTER
 from .schemas import FROM_THE_FILE
 
 _BLOCK = re.compile(r"(<!-- generated: (?P<name>[\w-]+) -->\n)(?P<body>.*?)(<!-- end generated -->)", re.S)
 
 
-def _type_of(schema: dict[str, Any], metadata: list[Any], annotation: Any) -> str:
-    """A field's type as an editor reads it."""
-    ref = next((m.kind for m in metadata if isinstance(m, Ref)), None)
-    markdown = next((m for m in metadata if isinstance(m, MarkdownText)), None)
-    nested = nested_schema(annotation) or next(
-        (arg for arg in get_args(annotation) if isinstance(arg, type) and issubclass(arg, Strict)), None
-    )
+def _type_of(schema: dict[str, Any], role: FieldRole | None) -> str:
+    """A field's type as an editor reads it (`role`: what the model says a field refers to,
+    holds Markdown or nests, as resolve reads it)."""
     options = [s for s in schema.get("anyOf", [schema]) if s.get("type") != "null"]
     single = options[0] if len(options) == 1 else schema
-    if ref:
-        label = KINDS[ref].label
+    if role and role.ref:
+        label = KINDS[role.ref].label
         return f"list of {label} ids" if single.get("type") == "array" else f"{label} id"
-    if markdown:
-        return "Markdown (paragraphs and lists)" if markdown.block else "Markdown (one paragraph)"
-    if nested:
-        return f"list of entries (see {nested.__name__} below)"
+    if role and role.markdown:
+        return "Markdown (paragraphs and lists)" if role.block else "Markdown (one paragraph)"
+    if role and role.nested:
+        return f"list of entries (see {role.nested.__name__} below)"
     if "enum" in single:
         return "one of: " + ", ".join(f"`{value}`" for value in single["enum"])
     if single.get("type") == "boolean":
@@ -63,12 +58,12 @@ def _type_of(schema: dict[str, Any], metadata: list[Any], annotation: Any) -> st
 def field_table(model: type[Strict], skip: tuple[str, ...] = ()) -> str:
     """One row a field: name, type, required, what it means."""
     properties = model.model_json_schema(mode="validation")["properties"]
+    roles = {role.name: role for role in field_roles(model)}
     rows = ["| Field | Type | Required | What it is |", "|---|---|---|---|"]
     for name, info in model.model_fields.items():
         if name in skip:
             continue
-        metadata = list(info.metadata) + annotation_metadata(info.annotation)
-        kind = _type_of(properties[name], metadata, info.annotation)
+        kind = _type_of(properties[name], roles.get(name))
         required = "**yes**" if info.is_required() else "no"
         description = (info.description or "").replace("|", "\\|")
         rows.append(f"| `{name}` | {kind} | {required} | {description} |")
@@ -78,8 +73,8 @@ def field_table(model: type[Strict], skip: tuple[str, ...] = ()) -> str:
 def _nested(model: type[Strict], seen: set[type[Strict]]) -> list[type[Strict]]:
     """The entry types inside a model's lists (Provision, Position, Update...), each once."""
     found = []
-    for info in model.model_fields.values():
-        nested = nested_schema(info.annotation)
+    for role in field_roles(model):
+        nested = role.nested
         if nested is not None and nested not in seen:
             seen.add(nested)
             found += [nested, *_nested(nested, seen)]
