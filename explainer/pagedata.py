@@ -97,10 +97,6 @@ class TimelinePlan:
         page = month_path(event.date) if self.paged else "timeline/index.html"
         return f"{page}#event-{event.id}"
 
-    def index_paths(self) -> list[tuple[str, str]]:
-        """For a paged timeline: each month's label and page."""
-        return [(label, month_path(events[0].date)) for label, events in self.months]
-
     def index(self) -> list[tuple[str, str, int]]:
         """For a paged timeline: each month's label, page and number of events."""
         return [(label, month_path(events[0].date), len(events)) for label, events in self.months]

@@ -157,7 +157,9 @@ def month(shared: PageData, label: str) -> Route:
         months=[(label, shared.summaries.of(month_events))],  # (the same objects as on filter pages)
         count=len(month_events),
         neighbours=[(name, month_path(evs[0].date)) for name, evs in neighbours],
-        all_months=shared.plan.index_paths(),  # (a jump list, with this month marked)
+        all_months=[
+            (name, page) for name, page, _ in shared.plan.index()
+        ],  # (a jump list, this month marked)
     )
 
 
@@ -174,22 +176,23 @@ def _timeline_index(shared: PageData) -> Route:
         ]
         for kind in ("actor", "sticking_point")
     }
+    # every event a line under its month (the whole account a click away), unless there are
+    # too many for one page: then only the months, each on a page of its own
+    lines = len(shared.events) <= TIMELINE_LINES_LIMIT
+    if not plan.paged:
+        months = plan.months
+    elif lines:
+        months = [(label, shared.summaries.of(events)) for label, events in plan.months]
+    else:
+        months = []
     return _timeline(
         path,
         "Timeline",
         SECTION_DESCRIPTIONS[path],
         shared.as_of,
-        # every event a line under its month (the whole account a click away), unless
-        # there are too many for one page: then only the months, each on a page of its own
-        months=(
-            plan.months
-            if not plan.paged
-            else [(label, shared.summaries.of(events)) for label, events in plan.months]
-            if len(shared.events) <= TIMELINE_LINES_LIMIT
-            else []
-        ),
-        month_pages=dict(plan.index_paths()) if plan.paged else {},
-        month_index=plan.index() if plan.paged and len(shared.events) > TIMELINE_LINES_LIMIT else [],
+        months=months,
+        month_pages={label: page for label, page, _ in plan.index()} if plan.paged else {},
+        month_index=plan.index() if plan.paged and not lines else [],
         overview=overview,
         count=len(shared.events),
         filters=filters,
