@@ -14,7 +14,7 @@ from pathlib import Path
 from .errors import UsageError, display_path
 from .theme import Templates
 
-SITE_FILE = "site.yaml"
+SITE_FILE = "site.yaml"  # (load.SITE_FILE: not imported, so a usage error needs no pydantic)
 PORTS_TRIED = 50  # how far past a busy port to look for a free one
 # a port in use, or one the system keeps (Windows reports its own socket codes)
 _TAKEN = {

@@ -12,11 +12,11 @@ from pathlib import Path
 from typing import Any
 
 from .kinds import KINDS, Kind
+from .load import SITE_FILE
 from .model import SiteConfig, Strict
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 FROM_THE_FILE = ("id", "body")  # an item in its own file gets these from the file, not fields
-SITE_FILE = "site.yaml"
 
 
 def _schema(model: type[Strict], title: str, description: str) -> dict[str, Any]:

@@ -91,7 +91,7 @@ def test_each_schema_names_the_files_it_describes() -> None:
 
 
 def test_the_schemas_in_docs_are_current() -> None:
-    """docs/schemas is what the repository's YAML files point at; `explainer schema --out
+    """docs/schemas is what the repository's YAML files point at; `explainer schema
     docs/schemas` rewrites it."""
     written = {
         path.name: json.loads(path.read_text(encoding="utf-8")) for path in (REPO / "docs/schemas").iterdir()
