@@ -175,6 +175,8 @@ QUOTE_MIN_WORDS = 4
 
 
 def _quote_text(value: Any) -> str:
+    """A quote's words, exactly as its source printed them: unlike other texts, never
+    smartened (typography.py), since a quote is copied, apostrophes and all."""
     text = _text(value)
     if len(text.split()) < QUOTE_MIN_WORDS:
         raise PydanticCustomError(
